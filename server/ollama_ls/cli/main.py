@@ -1,16 +1,82 @@
-"""Entry point of the `ollama-ls` command line (subcommands land with the editor-tools issue)."""
+"""The `ollama-ls` command line: the language server, and Ollama at your shell prompt."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
+from collections.abc import Sequence
 
 from ollama_ls import __version__
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ollama-ls", description=__doc__)
     parser.add_argument("--version", action="version", version=f"ollama-ls {__version__}")
-    parser.parse_args(argv)
-    parser.print_help(sys.stderr)
-    return 2
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    serve = sub.add_parser("serve", help="run the language server (stdio by default)")
+    serve.add_argument("--tcp", action="store_true", help="listen on TCP instead of stdio")
+    serve.add_argument("--host", default="127.0.0.1", help="TCP address (default: loopback only)")
+    serve.add_argument("--port", type=int, default=2087, help="TCP port (default 2087)")
+    serve.add_argument("--log-file", help="write the server log to this file")
+    serve.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING or ERROR")
+
+    def command(name: str, help_text: str, data: bool = True) -> argparse.ArgumentParser:
+        command_parser = sub.add_parser(name, help=help_text)
+        command_parser.add_argument(
+            "--host", dest="server", help="Ollama server (URL or OLLAMA_HOST form)"
+        )
+        if data:
+            command_parser.add_argument("--json", action="store_true", help="print JSON")
+        return command_parser
+
+    command("status", "is the server up: version, models, running models, latency")
+    command("models", "list the installed models")
+    command("show", "details of one model").add_argument("model")
+    command("pull", "download a model, with progress (Ctrl-C cancels)", data=False).add_argument(
+        "model"
+    )
+    command("rm", "delete a model", data=False).add_argument("model")
+    generate = command("generate", "stream a completion to stdout", data=False)
+    generate.add_argument("model")
+    generate.add_argument("prompt")
+    generate.add_argument("--system", help="system prompt")
+    embed = command("embed", "embed a text")
+    embed.add_argument("model")
+    embed.add_argument("text")
+    command("recommend", "the default model for this machine, and why")
+
+    check = sub.add_parser("check", help="check model names in config files (for CI)")
+    check.add_argument("files", nargs="+", metavar="FILE")
+    check.add_argument("--host", dest="server", help="Ollama server (URL or OLLAMA_HOST form)")
+    check.add_argument("--json", action="store_true", help="print JSON")
+    check.add_argument(
+        "--model-key", action="append", default=[], help="extra key holding a model name"
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return 2
+    if args.command == "serve":
+        from ollama_ls.lsp.server import run
+
+        return run(args)
+    if args.command == "check":
+        from ollama_ls.cli.check import run_check
+
+        return asyncio.run(run_check(args))
+
+    from ollama_ls.cli import commands
+
+    handler = getattr(commands, f"cmd_{args.command}")
+    try:
+        return asyncio.run(commands.run(handler, args))
+    except KeyboardInterrupt:
+        print("Cancelled.", file=sys.stderr)
+        return 130

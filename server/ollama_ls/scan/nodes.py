@@ -1,0 +1,63 @@
+"""The small document model every structured format is reduced to.
+
+Offsets are UTF-8 byte offsets into the original document.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+
+@dataclass
+class Scalar:
+    """A string value; `start:end` covers its text without quotes.
+
+    An empty value being typed (`model: `) has `start == end`; the user may be typing
+    anywhere up to `typing_end` (the end of the blanks after the separator).
+    """
+
+    text: str
+    start: int
+    end: int
+    quoted: bool
+    typing_end: int | None = None
+
+
+@dataclass
+class Mapping:
+    pairs: list[tuple[str, Node]] = field(default_factory=list)
+
+
+@dataclass
+class Sequence:
+    items: list[Node] = field(default_factory=list)
+
+
+@dataclass
+class Opaque:
+    """A value that is not a string (number, bool, null, block scalar ...)."""
+
+
+Node = Union[Scalar, Mapping, Sequence, Opaque]
+
+
+@dataclass(frozen=True)
+class Found:
+    """A model-name value found by the rules, before positions are computed."""
+
+    key: str
+    kind: str  # "chat" | "embedding"
+    value: Scalar
+
+
+def blank_end(data: bytes, offset: int) -> int:
+    """The offset after the spaces and tabs that start at `offset`."""
+    while offset < len(data) and data[offset] in b" \t":
+        offset += 1
+    return offset
+
+
+def empty_at(data: bytes, offset: int) -> Scalar:
+    """An empty value right after a separator that ends at `offset`."""
+    return Scalar("", offset, offset, quoted=False, typing_end=blank_end(data, offset))

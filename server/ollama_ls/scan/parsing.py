@@ -1,0 +1,75 @@
+"""Tree-sitter parsing shared by the YAML, JSON and TOML scanners."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+
+import tree_sitter
+import tree_sitter_json
+import tree_sitter_toml
+import tree_sitter_yaml
+
+from .languages import FileKind
+from .nodes import Mapping, Node, Scalar, Sequence
+from .repair import Repair, repair
+
+_GRAMMARS = {
+    FileKind.YAML: tree_sitter_yaml.language,
+    FileKind.JSON: tree_sitter_json.language,
+    FileKind.TOML: tree_sitter_toml.language,
+}
+
+
+@cache
+def _parser(kind: FileKind) -> tree_sitter.Parser:
+    return tree_sitter.Parser(tree_sitter.Language(_GRAMMARS[kind]()))
+
+
+def parse(data: bytes, kind: FileKind) -> tree_sitter.Tree:
+    return _parser(kind).parse(data)
+
+
+def error_count(node: tree_sitter.Node) -> int:
+    if not node.has_error:
+        return 0
+    own = 1 if node.is_error or node.is_missing else 0
+    return own + sum(error_count(child) for child in node.children)
+
+
+Convert = Callable[[tree_sitter.Node, bytes], list[Node]]
+
+
+def parse_tolerantly(data: bytes, kind: FileKind, convert: Convert) -> list[Node]:
+    """Parse, and when the text is broken also parse a repaired copy and keep the
+    tree with fewer errors. Offsets in the result always refer to `data`."""
+    tree = parse(data, kind)
+    if not tree.root_node.has_error:
+        return convert(tree.root_node, data)
+    fixed = repair(data, kind)
+    if not fixed.inserts:
+        return convert(tree.root_node, data)
+    fixed_tree = parse(fixed.data, kind)
+    if error_count(fixed_tree.root_node) >= error_count(tree.root_node):
+        return convert(tree.root_node, data)
+    roots = convert(fixed_tree.root_node, fixed.data)
+    return [_map_offsets(root, fixed) for root in roots]
+
+
+def _map_offsets(node: Node, fixed: Repair) -> Node:
+    return remap(node, fixed.original)
+
+
+def remap(node: Node, offset: Callable[[int], int]) -> Node:
+    """Rewrite every offset in `node` (in place) with `offset`; returns `node`."""
+    if isinstance(node, Scalar):
+        node.start, node.end = offset(node.start), offset(node.end)
+        if node.typing_end is not None:
+            node.typing_end = offset(node.typing_end)
+    elif isinstance(node, Mapping):
+        for _, value in node.pairs:
+            remap(value, offset)
+    elif isinstance(node, Sequence):
+        for item in node.items:
+            remap(item, offset)
+    return node

@@ -1,0 +1,24 @@
+"""What one OllamaEditorTools needs to know about its servers; plain data, no LSP."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class ToolsConfig:
+    base_url: str | None = None  # explicit setting; None falls back to OLLAMA_HOST, then the default
+    fallback_urls: tuple[str, ...] = ()
+    headers: dict[str, str] = field(default_factory=dict)
+    api_key: str | None = field(default=None, repr=False)
+    verify_tls: bool = True
+    ca_bundle: str | None = None
+    timeout: float | None = None  # read timeout between chunks, seconds; None: OLLAMA_TIMEOUT or 120
+    health_check_interval: float = 30.0
+    max_health_backoff: float = 300.0
+    model_cache_ttl: float = 60.0
+    failure_threshold: int = 3
+    breaker_cool_down: float = 15.0
+    auto_pull: bool = False
+    keep_alive: str | float | None = None
+    default_model: str | None = None

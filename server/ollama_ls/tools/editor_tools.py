@@ -1,0 +1,433 @@
+"""OllamaEditorTools: everything an editor asks of Ollama, cached, coalesced and failed over.
+
+One object per server configuration. It knows nothing of LSP: editors subscribe to status and
+model-list changes with plain callbacks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+from ollama_ls.client import (
+    ClientConfig,
+    ModelNotFound,
+    OllamaClient,
+    OllamaError,
+    resolve_base_url,
+)
+from ollama_ls.modelname import ModelRefError, parse_name, strip_source_suffix
+from ollama_ls.tools.breaker import CircuitBreaker
+from ollama_ls.tools.config import ToolsConfig
+from ollama_ls.tools.hardware import HardwareProfile, read_hardware
+from ollama_ls.tools.models import (
+    Capabilities,
+    ModelDetails,
+    ModelSummary,
+    NameCheck,
+    RunningModelInfo,
+    Status,
+)
+from ollama_ls.tools.recommend import Candidate, Recommendation, recommend
+from ollama_ls.tools.servers import SERVER_FAILURES, Endpoint, ServerPool
+from ollama_ls.tools.single_flight import SingleFlight
+from ollama_ls.tools.ttl_cache import TtlCache
+
+log = logging.getLogger(__name__)
+
+StatusListener = Callable[[Status | None, Status], Any]
+ModelsListener = Callable[[list[ModelSummary]], Any]
+
+
+class OllamaEditorTools:
+    def __init__(
+        self,
+        config: ToolsConfig | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        hardware_reader: Callable[[int], HardwareProfile] = read_hardware,
+    ) -> None:
+        self.config = config or ToolsConfig()
+        self._clock = clock
+        self._read_hardware = hardware_reader
+        self.pool = ServerPool([self._endpoint(url) for url in self._server_urls()])
+        self._flight = SingleFlight()
+        self._models = TtlCache(self.config.model_cache_ttl, clock)
+        self._details = TtlCache(self.config.model_cache_ttl, clock)
+        self._status: Status | None = None
+        self._next_check_at = 0.0
+        self.consecutive_failures = 0
+        self._status_listeners: list[StatusListener] = []
+        self._models_listeners: list[ModelsListener] = []
+        self._last_model_names: frozenset[str] | None = None
+
+    # -- construction -----------------------------------------------------------------------
+
+    def _server_urls(self) -> list[str]:
+        primary = resolve_base_url(self.config.base_url)
+        fallbacks = [resolve_base_url(url) for url in self.config.fallback_urls if url.strip()]
+        return list(dict.fromkeys([primary, *fallbacks]))
+
+    def _endpoint(self, url: str) -> Endpoint:
+        client_config = ClientConfig(
+            base_url=url,
+            headers=dict(self.config.headers),
+            api_key=self.config.api_key,
+            verify=self.config.verify_tls,
+            ca_bundle=self.config.ca_bundle,
+            **({"read_timeout": self.config.timeout} if self.config.timeout else {}),
+        )
+        breaker = CircuitBreaker(
+            self.config.failure_threshold, self.config.breaker_cool_down, self._clock
+        )
+        return Endpoint(url=url, client=OllamaClient(client_config), breaker=breaker)
+
+    async def aclose(self) -> None:
+        await self.pool.aclose()
+
+    async def __aenter__(self) -> OllamaEditorTools:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    @property
+    def base_url(self) -> str:
+        """The server requests go to now (the primary unless it failed over)."""
+        return self.pool.active.url
+
+    @property
+    def client(self) -> OllamaClient:
+        """The active server's client; a stream started on it stays on it."""
+        return self.pool.active.client
+
+    # -- subscriptions ----------------------------------------------------------------------
+
+    def on_status_change(self, listener: StatusListener) -> Callable[[], None]:
+        self._status_listeners.append(listener)
+        return lambda: self._status_listeners.remove(listener)
+
+    def on_models_change(self, listener: ModelsListener) -> Callable[[], None]:
+        self._models_listeners.append(listener)
+        return lambda: self._models_listeners.remove(listener)
+
+    @staticmethod
+    async def _notify(listeners: list, *args: Any) -> None:
+        for listener in list(listeners):
+            try:
+                result = listener(*args)
+                if asyncio.iscoroutine(result):
+                    await result
+            except Exception:  # a broken listener must not break the tools
+                log.exception("listener failed")
+
+    # -- status -----------------------------------------------------------------------------
+
+    @property
+    def last_status(self) -> Status | None:
+        return self._status
+
+    async def check_status(self, force: bool = False) -> Status:
+        """Throttled: at most one probe per `health_check_interval`, longer after failures."""
+        if not force and self._status is not None and self._clock() < self._next_check_at:
+            return self._status
+        return await self._flight.do("status", self._probe_status)
+
+    async def _probe_status(self) -> Status:
+        started = time.perf_counter()
+        try:
+            version, models, running = await self.pool.call(self._status_calls)
+        except OllamaError as error:
+            status = Status(
+                reachable=False,
+                base_url=self.pool.primary.url,
+                error=error.message,
+                suggestion=error.suggestion,
+                servers=tuple(endpoint.url for endpoint in self.pool.endpoints),
+            )
+            self.consecutive_failures += 1
+        else:
+            status = Status(
+                reachable=True,
+                base_url=self.pool.active.url,
+                version=version,
+                model_count=len(models),
+                running_models=tuple(
+                    RunningModelInfo(m.name, m.size, m.size_vram, _iso(m.expires_at))
+                    for m in running
+                ),
+                latency_ms=round((time.perf_counter() - started) * 1000, 1),
+                servers=tuple(endpoint.url for endpoint in self.pool.endpoints),
+            )
+            self.consecutive_failures = 0
+            self._store_models(models)
+        self._next_check_at = self._clock() + self._throttle_interval()
+        previous, self._status = self._status, status
+        if previous is None or previous.state_key() != status.state_key():
+            await self._notify(self._status_listeners, previous, status)
+            if previous is not None and not previous.reachable and status.reachable:
+                await self._notify(self._models_listeners, self._cached_models() or [])
+        if status.reachable:
+            await self._announce_model_list()
+        return status
+
+    async def _status_calls(self, client: OllamaClient) -> tuple[str, list, list]:
+        version, models, running = await asyncio.gather(
+            client.version(), client.list_models(), client.running()
+        )
+        return version, models, running
+
+    def _throttle_interval(self) -> float:
+        interval = self.config.health_check_interval
+        if self.consecutive_failures <= 1:
+            return interval
+        backoff = interval * 2 ** (self.consecutive_failures - 1)
+        return min(backoff, max(interval, self.config.max_health_backoff))
+
+    # -- models -----------------------------------------------------------------------------
+
+    def _cached_models(self) -> list[ModelSummary] | None:
+        return self._models.get(self.pool.active.url)
+
+    def _store_models(self, wire_models: list) -> list[ModelSummary]:
+        models = [_summary(model) for model in wire_models]
+        self._models.put(self.pool.active.url, models)
+        return models
+
+    async def list_available_models(self, force: bool = False) -> list[ModelSummary]:
+        cached = None if force else self._cached_models()
+        if cached is not None:
+            return cached
+        models = await self._flight.do("models", self._fetch_models)
+        await self._announce_model_list()
+        return models
+
+    async def _fetch_models(self) -> list[ModelSummary]:
+        wire_models = await self.pool.call(lambda client: client.list_models())
+        return self._store_models(wire_models)
+
+    async def _announce_model_list(self) -> None:
+        models = self._cached_models()
+        if models is None:
+            return
+        names = frozenset(model.name for model in models)
+        if self._last_model_names is not None and names != self._last_model_names:
+            self._last_model_names = names
+            await self._notify(self._models_listeners, models)
+        self._last_model_names = names
+
+    def installed_names(self) -> list[str] | None:
+        """Names from the cache only (no request): None when not known."""
+        models = self._cached_models()
+        return None if models is None else [model.name for model in models]
+
+    async def find_installed(self, name: str) -> ModelSummary | None:
+        key = parse_name(name.strip()).key()
+        for model in await self.list_available_models():
+            if parse_name(model.name).key() == key:
+                return model
+        return None
+
+    async def _show(self, model: str) -> Any:
+        key = (self.pool.active.url, parse_name(model.strip()).key())
+        cached = self._details.get(key)
+        if cached is not None:
+            return cached
+
+        async def fetch() -> Any:
+            details = await self.pool.call(lambda client: client.show(model))
+            self._details.put(key, details)
+            return details
+
+        return await self._flight.do(("show", key), fetch)
+
+    async def get_supported_capabilities(self, model: str | None = None) -> Capabilities:
+        name = model or await self.resolve_default_model_name()
+        show = await self._show(name)
+        raw = tuple(show.capabilities or ())
+        # Models created before capabilities were recorded can generate.
+        chat = "completion" in raw or not raw
+        return Capabilities(
+            model=name,
+            chat=chat,
+            streaming=chat,
+            embeddings="embedding" in raw,
+            tools="tools" in raw,
+            vision="vision" in raw,
+            insert="insert" in raw,
+            thinking="thinking" in raw,
+            context_length=_context_length(show),
+            raw=raw,
+        )
+
+    async def get_model_details(self, name: str) -> ModelDetails:
+        """Everything hover shows: /api/show, the list entry and whether it is loaded now."""
+        show, summary, running = await asyncio.gather(
+            self._show(name), self.find_installed(name), self.running_models()
+        )
+        key = parse_name(name.strip()).key()
+        loaded = next((m for m in running if parse_name(m.name).key() == key), None)
+        details = show.details
+        license_text = (show.license or "").strip()
+        return ModelDetails(
+            name=summary.name if summary else name,
+            family=details.family or "",
+            parameter_size=details.parameter_size or "",
+            quantization=details.quantization_level or "",
+            context_length=_context_length(show),
+            capabilities=tuple(show.capabilities or ()),
+            size=summary.size if summary else None,
+            modified_at=summary.modified_at if summary else _iso(show.modified_at),
+            license_first_line=license_text.splitlines()[0] if license_text else None,
+            loaded=loaded is not None,
+            loaded_size_vram=loaded.size_vram if loaded else None,
+        )
+
+    async def running_models(self) -> list[RunningModelInfo]:
+        running = await self.pool.call(lambda client: client.running())
+        return [RunningModelInfo(m.name, m.size, m.size_vram, _iso(m.expires_at)) for m in running]
+
+    # -- names and defaults -----------------------------------------------------------------
+
+    @staticmethod
+    def validate_model_name(name: str) -> NameCheck:
+        try:
+            base, source = strip_source_suffix(name)
+        except ModelRefError as error:
+            return NameCheck(False, str(error))
+        parsed = parse_name(base)
+        problem = parsed.first_problem()
+        if problem:
+            return NameCheck(False, f"invalid model name: {problem}")
+        suffix = f" (from {source})" if source else ""
+        return NameCheck(
+            True,
+            f"{parsed.display_shortest()} is a valid model name{suffix}",
+            normalized=str(parsed),
+            short=parsed.display_shortest(),
+        )
+
+    async def get_default_model(self) -> Recommendation:
+        models = await self.list_available_models()
+        try:
+            running = await self.running_models()
+        except OllamaError:
+            running = []
+        hardware = self._read_hardware(sum(model.size_vram for model in running))
+        candidates = [
+            Candidate(m.name, m.size, m.parameter_size, m.capabilities) for m in models
+        ]
+        return recommend(candidates, hardware)
+
+    async def resolve_default_model_name(self) -> str:
+        if self.config.default_model:
+            return self.config.default_model
+        return (await self.get_default_model()).model
+
+    # -- changes to the model store ---------------------------------------------------------
+
+    def invalidate(self) -> None:
+        self._models.clear()
+        self._details.clear()
+
+    async def refresh_models(self) -> list[ModelSummary]:
+        self.invalidate()
+        return await self.list_available_models(force=True)
+
+    async def pull(self, model: str) -> AsyncIterator[Any]:
+        """Progress of a pull from the active server; the caches refresh when it ends."""
+        client = self.client
+        try:
+            async for progress in client.pull(model):
+                yield progress
+        finally:
+            self.invalidate()
+        await self.refresh_models()
+
+    async def delete(self, model: str) -> None:
+        try:
+            await self.pool.call(lambda client: client.delete(model))
+        finally:
+            self.invalidate()
+        await self.refresh_models()
+
+    async def copy(self, source: str, destination: str) -> None:
+        try:
+            await self.pool.call(lambda client: client.copy(source, destination))
+        finally:
+            self.invalidate()
+        await self.refresh_models()
+
+    async def ensure_model(self, model: str) -> AsyncIterator[Any]:
+        """With auto-pull on, pull a model that is not installed; yields pull progress.
+
+        With auto-pull off, a missing model raises ModelNotFound with the pull suggestion.
+        """
+        if await self.find_installed(model) is not None:
+            return
+        if not self.config.auto_pull:
+            raise ModelNotFound(
+                f"model '{model}' not found",
+                model=model,
+                server=self.base_url,
+                status=404,
+                suggestion=f"Run: ollama pull {model}",
+            )
+        async for progress in self.pull(model):
+            yield progress
+
+    # -- generation -------------------------------------------------------------------------
+
+    def generation_options(self, **overrides: Any) -> dict[str, Any]:
+        """Keyword arguments for client.generate/chat: the keep_alive setting on every call."""
+        if self.config.keep_alive is not None:
+            overrides.setdefault("keep_alive", self.config.keep_alive)
+        return overrides
+
+    async def warm_up(self, model: str) -> None:
+        await self.pool.call(
+            lambda client: client.load(model, keep_alive=self.config.keep_alive)
+        )
+        await self.check_status(force=True)
+
+    async def unload(self, model: str) -> None:
+        await self.pool.call(lambda client: client.unload(model))
+        await self.check_status(force=True)
+
+
+def _iso(value: Any) -> str | None:
+    if value is None:
+        return None
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def _summary(model: Any) -> ModelSummary:
+    details = model.details
+    return ModelSummary(
+        name=model.name,
+        size=model.size,
+        digest=model.digest,
+        modified_at=_iso(model.modified_at) or "",
+        family=details.family or "" if details else "",
+        parameter_size=details.parameter_size or "" if details else "",
+        quantization=details.quantization_level or "" if details else "",
+        capabilities=tuple(model.capabilities or ()),
+        context_length=getattr(details, "context_length", None) if details else None,
+    )
+
+
+def _context_length(show: Any) -> int | None:
+    info = show.model_info or {}
+    architecture = info.get("general.architecture")
+    if architecture and f"{architecture}.context_length" in info:
+        return int(info[f"{architecture}.context_length"])
+    for key, value in info.items():
+        if key.endswith(".context_length"):
+            return int(value)
+    return getattr(show.details, "context_length", None)
+
+
+__all__ = ["OllamaEditorTools", "SERVER_FAILURES"]

@@ -1,0 +1,83 @@
+"""Plain objects the tools hand to editors: no pydantic, no wire names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class RunningModelInfo:
+    name: str
+    size: int
+    size_vram: int
+    expires_at: str | None
+
+
+@dataclass(frozen=True)
+class Status:
+    reachable: bool
+    base_url: str
+    version: str | None = None
+    model_count: int = 0
+    running_models: tuple[RunningModelInfo, ...] = ()
+    latency_ms: float | None = None
+    error: str | None = None
+    suggestion: str | None = None
+    servers: tuple[str, ...] = ()
+
+    def state_key(self) -> tuple:
+        """What a user would call a change of state (latency alone is not one)."""
+        running = tuple(model.name for model in self.running_models)
+        return (self.reachable, self.base_url, self.version, self.model_count, running, self.error)
+
+
+@dataclass(frozen=True)
+class ModelSummary:
+    name: str
+    size: int
+    digest: str
+    modified_at: str
+    family: str = ""
+    parameter_size: str = ""
+    quantization: str = ""
+    capabilities: tuple[str, ...] = ()
+    context_length: int | None = None
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    model: str
+    chat: bool
+    streaming: bool
+    embeddings: bool
+    tools: bool
+    vision: bool
+    insert: bool
+    thinking: bool
+    context_length: int | None = None
+    raw: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class ModelDetails:
+    """What hover shows about one installed model."""
+
+    name: str
+    family: str
+    parameter_size: str
+    quantization: str
+    context_length: int | None
+    capabilities: tuple[str, ...]
+    size: int | None
+    modified_at: str | None
+    license_first_line: str | None
+    loaded: bool
+    loaded_size_vram: int | None = None
+
+
+@dataclass(frozen=True)
+class NameCheck:
+    is_valid: bool
+    message: str
+    normalized: str | None = None  # full name, host/namespace/model:tag
+    short: str | None = None  # as `ollama list` shows it

@@ -1,0 +1,84 @@
+// The wire shapes of ollama-ls's custom protocol (see docs/vscode-extension.md). Pure types.
+
+export interface RunningModel {
+    name: string;
+    size: number;
+    sizeVram: number;
+    expiresAt: string | null;
+}
+
+/** `ollama/status` notification (server -> client) and result of the `ollama/status` request. */
+export interface OllamaStatus {
+    reachable: boolean;
+    baseUrl: string;
+    version: string | null;
+    modelCount: number;
+    runningModels: RunningModel[];
+    latencyMs: number | null;
+    error: string | null;
+    suggestion: string | null;
+}
+
+/** `ollama/progress` notification: pull and generate progress for the status bar. */
+export interface OllamaProgress {
+    kind: 'pull' | 'generate';
+    model: string;
+    percentage?: number;
+    tokensPerSecond?: number;
+    message?: string;
+    done: boolean;
+}
+
+/** One item of the `ollama/models` result. */
+export interface ModelInfo {
+    name: string;
+    size: number;
+    digest: string;
+    modifiedAt: string;
+    family: string;
+    parameterSize: string;
+    quantization: string;
+    capabilities: string[];
+    contextLength?: number;
+}
+
+export interface ValidateModelNameResult {
+    isValid: boolean;
+    message: string;
+    normalized: string;
+}
+
+export interface DefaultModelResult {
+    model: string | null;
+    installed: boolean;
+    reason: string;
+}
+
+export interface LspPosition {
+    line: number;
+    character: number;
+}
+
+export interface LspRange {
+    start: LspPosition;
+    end: LspPosition;
+}
+
+/** Argument of the `ollama.generate` server command. */
+export interface GenerateArgs {
+    uri: string;
+    position?: LspPosition;
+    range?: LspRange;
+    prompt?: string;
+    model?: string;
+    mode?: 'insert' | 'replace';
+}
+
+export interface GenerateResult {
+    model: string;
+    text: string;
+    evalCount: number;
+    tokensPerSecond: number;
+    timeToFirstTokenMs: number;
+    cancelled: boolean;
+}
