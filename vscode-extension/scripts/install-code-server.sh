@@ -38,10 +38,17 @@ log "installing code-server@$CODE_SERVER_VERSION (compiles native modules, ~11 m
 (
     cd "$DEST.partial/app"
     echo '{"name":"code-server-host","private":true}' > package.json
-    PATH="$N24/bin:$PATH" npm_config_nodedir="$N24" \
-        npm install --no-audit --no-fund --loglevel=error "code-server@$CODE_SERVER_VERSION" >&2
+    # npm 11.19+ skips dependencies' install scripts unless allowed; code-server's postinstall
+    # runs nested npm installs (VS Code's native modules), so allow scripts for this install only.
+    PATH="$N24/bin:$PATH" npm_config_nodedir="$N24" npm_config_dangerously_allow_all_scripts=true \
+        npm install --no-audit --no-fund --loglevel=warn "code-server@$CODE_SERVER_VERSION" >&2
 )
 test -x "$DEST.partial/app/node_modules/.bin/code-server"
+# The postinstall must have built VS Code's native modules, or code-server cannot start.
+if ! ls "$DEST.partial/app/node_modules/code-server/lib/vscode/node_modules/@vscode/spdlog/build/Release/"*.node >/dev/null 2>&1; then
+    log "code-server's native modules were not built (install scripts skipped?)"
+    exit 1
+fi
 rm -rf "$DEST"
 mv "$DEST.partial" "$DEST"
 touch "$DEST/.complete"

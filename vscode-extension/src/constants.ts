@@ -51,18 +51,14 @@ export const SERVED_LANGUAGES = ['yaml', 'json', 'jsonc', 'toml', 'dotenv', 'mod
 /** Files served whatever language VS Code gives them (`.env` has no built-in language). */
 export const SERVED_FILE_PATTERNS = ['**/.env', '**/.env.*', '**/Modelfile', '**/*.modelfile'] as const;
 
-export interface DocumentFilter {
-    language?: string;
-    scheme?: string;
-    pattern?: string;
-}
+export type DocumentFilter = { scheme: string; language: string } | { scheme: string; pattern: string };
 
 export function servedDocumentSelector(): DocumentFilter[] {
-    const byLanguage = SERVED_LANGUAGES.flatMap((language) => [
+    const byLanguage = SERVED_LANGUAGES.flatMap((language): DocumentFilter[] => [
         { scheme: 'file', language },
         { scheme: 'untitled', language },
     ]);
-    const byPattern = SERVED_FILE_PATTERNS.map((pattern) => ({ scheme: 'file', pattern }));
+    const byPattern = SERVED_FILE_PATTERNS.map((pattern): DocumentFilter => ({ scheme: 'file', pattern }));
     return [...byLanguage, ...byPattern];
 }
 

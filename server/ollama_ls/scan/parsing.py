@@ -50,7 +50,7 @@ def parse_tolerantly(data: bytes, kind: FileKind, convert: Convert) -> list[Node
     if not fixed.inserts:
         return convert(tree.root_node, data)
     fixed_tree = parse(fixed.data, kind)
-    if error_count(fixed_tree.root_node) >= error_count(tree.root_node):
+    if error_count(fixed_tree.root_node) > error_count(tree.root_node):
         return convert(tree.root_node, data)
     roots = convert(fixed_tree.root_node, fixed.data)
     return [_map_offsets(root, fixed) for root in roots]

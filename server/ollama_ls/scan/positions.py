@@ -28,7 +28,10 @@ def encode(text: str) -> bytes:
 
 
 def decode(data: bytes) -> str:
-    return data.decode("utf-8", "surrogatepass")
+    try:
+        return data.decode("utf-8", "surrogatepass")
+    except UnicodeDecodeError:  # a slice that cuts a character: never from our scanners
+        return data.decode("utf-8", "replace")
 
 
 def utf16_len(text: str) -> int:

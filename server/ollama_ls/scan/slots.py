@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence as Seq
 from dataclasses import dataclass
 from typing import Literal
 
 from .languages import FileKind
-from .nodes import Found, Mapping, Node, Opaque, Scalar, Sequence
+from .nodes import Found, Mapping, Node, Scalar, Sequence
 from .positions import Range
 
 SlotKind = Literal["chat", "embedding"]
@@ -58,6 +59,16 @@ def is_list_key(key: str) -> bool:
     return key.rsplit(".", 1)[-1].lower() == "models"
 
 
+def is_env_model_key(key: str, model_keys: Seq[str] = ()) -> bool:
+    """An environment variable that holds a model: `*_MODEL`, `MODEL`, `*_MODEL_NAME`."""
+    upper = key.upper()
+    return (
+        upper in ("MODEL", "MODEL_NAME")
+        or upper.endswith(("_MODEL", "_MODEL_NAME"))
+        or upper in (k.upper() for k in model_keys)
+    )
+
+
 def kind_of(keys: Seq[str]) -> SlotKind:
     return "embedding" if any("embed" in k.lower() for k in keys) else "chat"
 
@@ -98,6 +109,8 @@ def find(roots: Seq[Node], model_keys: Seq[str] = ()) -> list[Found]:
 def _walk(node: Node, path: tuple[str, ...], in_ollama: bool, model_keys, found) -> None:
     if isinstance(node, Sequence):
         for item in node.items:
+            if path and path[-1].lower() == "environment" and isinstance(item, Scalar):
+                _environment_item(item, path, in_ollama, model_keys, found)
             _walk(item, path, in_ollama, model_keys, found)
         return
     if not isinstance(node, Mapping):
@@ -119,4 +132,16 @@ def _walk(node: Node, path: tuple[str, ...], in_ollama: bool, model_keys, found)
             _walk(value, keys, inner, model_keys, found)
 
 
-__all__ = ["Slot", "SlotKind", "find", "is_model_key", "kind_of", "Opaque"]
+_ENV_ITEM = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=")
+
+
+def _environment_item(item: Scalar, path, in_ollama: bool, model_keys, found) -> None:
+    """docker compose `environment: [OLLAMA_MODEL=llama3]`: the part after `=`."""
+    match = _ENV_ITEM.match(item.text)
+    if not match or not is_env_model_key(match.group(1), model_keys):
+        return
+    if not (in_ollama or "ollama" in match.group(1).lower()):
+        return
+    start = item.start + len(match.group(0).encode("utf-8", "surrogatepass"))
+    value = Scalar(item.text[match.end() :], start, item.end, item.quoted, item.end)
+    found.append(Found(match.group(1), kind_of((*path, match.group(1))), value))

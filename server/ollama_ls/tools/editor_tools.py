@@ -67,18 +67,18 @@ class OllamaEditorTools:
     # -- construction -----------------------------------------------------------------------
 
     def _server_urls(self) -> list[str]:
-        primary = resolve_base_url(self.config.base_url)
-        fallbacks = [resolve_base_url(url) for url in self.config.fallback_urls if url.strip()]
+        primary = resolve_base_url(explicit=self.config.base_url)
+        fallbacks = [resolve_base_url(explicit=url) for url in self.config.fallback_urls]
         return list(dict.fromkeys([primary, *fallbacks]))
 
     def _endpoint(self, url: str) -> Endpoint:
-        client_config = ClientConfig(
+        client_config = ClientConfig.from_settings(
             base_url=url,
-            headers=dict(self.config.headers),
+            headers=self.config.headers,
             api_key=self.config.api_key,
             verify=self.config.verify_tls,
             ca_bundle=self.config.ca_bundle,
-            **({"read_timeout": self.config.timeout} if self.config.timeout else {}),
+            read_timeout=self.config.timeout,
         )
         breaker = CircuitBreaker(
             self.config.failure_threshold, self.config.breaker_cool_down, self._clock

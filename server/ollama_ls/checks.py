@@ -1,0 +1,148 @@
+"""What is wrong with the model names in one document: pure, shared by the LSP and `ollama-ls check`.
+
+The findings carry stable codes; the severity says how sure we are. Nothing about a model's
+presence is said while the installed list is unknown (server down): no false alarms.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from ollama_ls.modelname import ModelRefError, parse_name, strip_source_suffix
+from ollama_ls.scan import FileKind, Slot, modelfile, scan
+from ollama_ls.scan.positions import Range
+
+Severity = Literal["error", "warning", "information"]
+
+INVALID_MODEL_NAME = "invalid-model-name"
+MODEL_NOT_INSTALLED = "model-not-installed"
+TAG_MISMATCH = "tag-mismatch"
+CAPABILITY_MISMATCH = "capability-mismatch"
+UNKNOWN_PARAMETER = "unknown-parameter"
+INVALID_PARAMETER_VALUE = "invalid-parameter-value"
+
+
+@dataclass(frozen=True)
+class Finding:
+    range: Range
+    severity: Severity
+    code: str
+    message: str
+    model: str | None = None
+    # Installed names a quick fix may offer instead, best first.
+    alternatives: tuple[str, ...] = field(default=())
+
+
+def normalized_key(name: str) -> str | None:
+    """The comparison key of a model name, or None when the name is invalid."""
+    try:
+        base, _ = strip_source_suffix(name)
+    except ModelRefError:
+        return None
+    parsed = parse_name(base)
+    return parsed.key() if parsed.is_valid() else None
+
+
+def closest_installed(name: str, installed: Sequence[str], limit: int = 3) -> list[str]:
+    """Installed names closest to `name`: same model with another tag first, then by spelling."""
+    parsed = parse_name(name.strip())
+    family = (parsed.host.lower(), parsed.namespace.lower(), parsed.model.lower())
+    same_model = [
+        candidate
+        for candidate in installed
+        if _family(candidate) == family and parse_name(candidate).key() != parsed.key()
+    ]
+    by_spelling = difflib.get_close_matches(name.strip(), list(installed), n=limit, cutoff=0.4)
+    ordered = list(dict.fromkeys(same_model + by_spelling))
+    return ordered[:limit]
+
+
+def _family(name: str) -> tuple[str, str, str]:
+    parsed = parse_name(name)
+    return parsed.host.lower(), parsed.namespace.lower(), parsed.model.lower()
+
+
+def check_slot(
+    slot: Slot,
+    installed: Sequence[str] | None,
+    capabilities: Mapping[str, Sequence[str]],
+    server: str = "the Ollama server",
+) -> Finding | None:
+    """One slot's finding, if any. `capabilities` is keyed by installed name."""
+    name = slot.value.strip()
+    if not name:
+        return None
+    try:
+        base, source = strip_source_suffix(name)
+    except ModelRefError as error:
+        return Finding(slot.range, "error", INVALID_MODEL_NAME, str(error), name)
+    parsed = parse_name(base)
+    problem = parsed.first_problem()
+    if problem:
+        return Finding(
+            slot.range, "error", INVALID_MODEL_NAME, f"invalid model name: {problem}", name
+        )
+    if installed is None or source == "cloud":
+        return None
+    by_key = {parse_name(candidate).key(): candidate for candidate in installed}
+    match = by_key.get(parsed.key())
+    if match is not None:
+        return _check_capability(slot, match, capabilities.get(match, ()))
+    others = closest_installed(name, installed)
+    same_model_other_tag = [o for o in others if _family(o) == _family(base)]
+    if not parsed.explicit_tag and same_model_other_tag:
+        alternatives = ", ".join(f"`{o}`" for o in same_model_other_tag)
+        return Finding(
+            slot.range,
+            "information",
+            TAG_MISMATCH,
+            f"`{name}` means `{parsed.display_shortest()}`, which is not installed, "
+            f"but {alternatives} {'is' if len(same_model_other_tag) == 1 else 'are'}.",
+            name,
+            tuple(same_model_other_tag),
+        )
+    return Finding(
+        slot.range,
+        "warning",
+        MODEL_NOT_INSTALLED,
+        f"Model `{name}` is not installed on {server}. Run: ollama pull {name}",
+        name,
+        tuple(others),
+    )
+
+
+def _check_capability(slot: Slot, name: str, capabilities: Sequence[str]) -> Finding | None:
+    if not capabilities:
+        return None
+    embeds = "embedding" in capabilities
+    chats = "completion" in capabilities
+    if slot.kind == "chat" and embeds and not chats:
+        message = f"`{name}` is an embedding-only model: it cannot chat or generate text."
+    elif slot.kind == "embedding" and chats and not embeds:
+        message = f"`{name}` is a chat model, but this setting expects an embedding model."
+    else:
+        return None
+    return Finding(slot.range, "warning", CAPABILITY_MISMATCH, message, name)
+
+
+def check_document(
+    text: str,
+    kind: FileKind,
+    installed: Sequence[str] | None,
+    capabilities: Mapping[str, Sequence[str]] | None = None,
+    model_keys: Sequence[str] = (),
+    server: str = "the Ollama server",
+) -> list[Finding]:
+    findings = [
+        finding
+        for slot in scan(text, kind, model_keys)
+        if (finding := check_slot(slot, installed, capabilities or {}, server)) is not None
+    ]
+    if kind is FileKind.MODELFILE:
+        for problem in modelfile.unknown_parameters(text):
+            code = UNKNOWN_PARAMETER if problem.kind == "unknown" else INVALID_PARAMETER_VALUE
+            findings.append(Finding(problem.range, "warning", code, problem.message))
+    return sorted(findings, key=lambda f: (f.range.start.line, f.range.start.character))

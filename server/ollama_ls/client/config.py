@@ -1,0 +1,103 @@
+"""Client settings: one immutable object, secrets kept out of repr() and logs."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+
+from .host import DEFAULT_BASE_URL, normalize_base_url, resolve_base_url
+
+DEFAULT_CONNECT_TIMEOUT = 5.0
+DEFAULT_READ_TIMEOUT = 120.0
+DEFAULT_PULL_TIMEOUT = 600.0
+
+_SECRET_HEADER = re.compile(r"auth|key|token|secret|cookie|password|session", re.I)
+REDACTED = "***"
+
+
+def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    return {name: REDACTED if _SECRET_HEADER.search(name) else value
+            for name, value in headers.items()}  # fmt: skip
+
+
+class ClientConfig(BaseModel):
+    """Values as given. Use `ClientConfig.from_settings` to apply environment variables."""
+
+    model_config = ConfigDict(frozen=True)
+
+    base_url: str = DEFAULT_BASE_URL
+    headers: dict[str, str] = Field(default_factory=dict)
+    api_key: SecretStr | None = None
+    verify: bool = True
+    ca_bundle: str | None = None
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
+    read_timeout: float = DEFAULT_READ_TIMEOUT
+    pull_timeout: float = DEFAULT_PULL_TIMEOUT
+    max_connections: int = 32
+
+    @field_validator("base_url")
+    @classmethod
+    def _normalize(cls, value: str) -> str:
+        return normalize_base_url(value)
+
+    @field_validator("api_key", mode="before")
+    @classmethod
+    def _blank_key_is_none(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    def __repr_args__(self):
+        for name, value in super().__repr_args__():
+            yield name, redact_headers(value) if name == "headers" else value
+
+    @classmethod
+    def from_settings(
+        cls,
+        *,
+        base_url: str | None = None,
+        host: str | None = None,
+        port: int | None = None,
+        headers: Mapping[str, str] | None = None,
+        api_key: str | SecretStr | None = None,
+        verify: bool = True,
+        ca_bundle: str | None = None,
+        connect_timeout: float | None = None,
+        read_timeout: float | None = None,
+        pull_timeout: float | None = None,
+        env: Mapping[str, str] | None = None,
+    ) -> ClientConfig:
+        """Editor settings + environment, each setting winning over its variable.
+
+        base URL: base_url > OLLAMA_HOST > host/port > http://127.0.0.1:11434
+        api key: api_key > OLLAMA_API_KEY;  read timeout: read_timeout > OLLAMA_TIMEOUT > 120 s
+        """
+        env = os.environ if env is None else env
+        return cls(
+            base_url=resolve_base_url(explicit=base_url, host=host, port=port, env=env),
+            headers=dict(headers or {}),
+            api_key=api_key or env.get("OLLAMA_API_KEY") or None,
+            verify=verify,
+            ca_bundle=ca_bundle or None,
+            connect_timeout=connect_timeout or DEFAULT_CONNECT_TIMEOUT,
+            read_timeout=read_timeout or _seconds(env.get("OLLAMA_TIMEOUT")) or DEFAULT_READ_TIMEOUT,
+            pull_timeout=pull_timeout or DEFAULT_PULL_TIMEOUT,
+        )
+
+    def request_headers(self) -> dict[str, str]:
+        """Extra headers plus `Authorization: Bearer <api_key>` unless one was given."""
+        headers = dict(self.headers)
+        has_auth = any(name.lower() == "authorization" for name in headers)
+        if self.api_key is not None and not has_auth:
+            headers["Authorization"] = f"Bearer {self.api_key.get_secret_value()}"
+        return headers
+
+
+def _seconds(value: str | None) -> float | None:
+    try:
+        seconds = float(value.strip()) if value else None
+    except ValueError:
+        return None
+    return seconds if seconds and seconds > 0 else None

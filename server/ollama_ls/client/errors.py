@@ -1,0 +1,505 @@
+"""Every failure the client raises, and the one place that decides which one it is.
+
+`error_from_response` maps what Ollama answered (status + body) to a subclass;
+`error_from_transport` maps what httpx raised (no answer, timeout, lost connection).
+The strings matched here are Ollama's own, listed in docs/client.md.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import httpx
+
+from .host import is_local, without_credentials
+
+CAPABILITIES = (
+    "generate", "chat", "completion", "tools", "insert", "thinking",
+    "vision", "audio", "embedding", "image generation",
+)  # fmt: skip
+
+
+class OllamaError(Exception):
+    """Base of every client error. `str()` gives message, model, server and suggestion."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        model: str | None = None,
+        server: str | None = None,
+        status: int | None = None,
+        ollama_message: str | None = None,
+        suggestion: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.model = model or None
+        self.server = without_credentials(server) if server else None
+        self.status = status
+        self.ollama_message = ollama_message
+        self.suggestion = suggestion
+
+    def __str__(self) -> str:
+        lines = [self.message]
+        if self.model:
+            lines.append(f"Model: {self.model}")
+        if self.server:
+            lines.append(f"Server: {self.server}")
+        if self.suggestion:
+            lines.append(self.suggestion)
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.message!r}, model={self.model!r}, status={self.status!r})"
+
+
+class ServerUnreachable(OllamaError):
+    """No answer: nothing listening, DNS, TLS, connect timeout, or the connection dropped."""
+
+
+class OllamaNotInstalled(ServerUnreachable):
+    """Nothing answers on a local address and there is no `ollama` executable on PATH."""
+
+
+class ModelNotFound(OllamaError):
+    pass
+
+
+class InvalidModelName(OllamaError):
+    pass
+
+
+class CapabilityUnsupported(OllamaError):
+    """The model cannot do what was asked; `.capability` is e.g. "tools" or "thinking"."""
+
+    def __init__(self, message: str, *, capability: str, **context) -> None:
+        super().__init__(message, **context)
+        self.capability = capability
+
+
+class ContextWindowExceeded(OllamaError):
+    pass
+
+
+class ServerBusy(OllamaError):
+    """Queue full, model overloaded (503) or rate limited (429): retry later."""
+
+
+class RequestCanceled(OllamaError):
+    pass
+
+
+class Unauthorized(OllamaError):
+    pass
+
+
+class CloudModelUnavailable(OllamaError):
+    """A :cloud / remote model this server will not run."""
+
+
+class InvalidRequest(OllamaError):
+    """Ollama rejected a parameter (think, keep_alive, options, format, ...)."""
+
+
+class PullFailed(OllamaError):
+    pass
+
+
+class RequestTimedOut(OllamaError):
+    """Ollama sent nothing for longer than the read timeout."""
+
+
+class PullTimedOut(PullFailed, RequestTimedOut):
+    pass
+
+
+class ProtocolError(OllamaError):
+    """The answer is not Ollama's: HTML from a proxy, a malformed or truncated stream."""
+
+
+class ConfigurationError(OllamaError):
+    """The client settings themselves are unusable (unreadable CA bundle, bad URL)."""
+
+
+class ServerError(OllamaError):
+    """Any other error Ollama reported."""
+
+
+# --- mapping an HTTP answer -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Context:
+    status: int
+    message: str  # Ollama's text, or the raw body
+    is_json: bool  # the body was Ollama's {"error": ...}
+    endpoint: str
+    model: str | None
+    server: str
+
+    def fields(self, **overrides) -> dict:
+        fields = dict(model=self.model, server=self.server, status=self.status,
+                      ollama_message=self.message or None)  # fmt: skip
+        fields.update(overrides)
+        return fields
+
+
+def error_from_response(
+    status: int,
+    body: str | bytes,
+    *,
+    endpoint: str,
+    model: str | None = None,
+    server: str = "",
+) -> OllamaError:
+    """Map one Ollama answer (HTTP status + body, or a mid-stream error line) to an error."""
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+    if _looks_like_html(text):
+        return _html_error(status, text, endpoint, model, server)
+    message, extra = _ollama_message(text)
+    context = _Context(status, message, bool(extra), endpoint, model, server)
+    for matcher, build in _RULES:
+        match = matcher(context)
+        if match:
+            return build(context, match, extra)
+    return _by_status(context, extra)
+
+
+def _ollama_message(text: str) -> tuple[str, dict]:
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return text.strip(), {}
+    if isinstance(data, dict) and isinstance(data.get("error"), str):
+        return data["error"], data
+    return text.strip(), {}
+
+
+def _looks_like_html(text: str) -> bool:
+    # Ollama's JSON escapes "<" inside strings, so a leading "<" is never Ollama.
+    return text.lstrip().startswith("<")
+
+
+def _html_error(status: int, text: str, endpoint: str, model: str | None, server: str):
+    title = re.search(r"<title>(.*?)</title>", text, re.I | re.S)
+    page = f" ({title.group(1).strip()[:80]})" if title else ""
+    return ProtocolError(
+        f"{endpoint} answered with an HTML page{page}, HTTP {status}, not Ollama's JSON",
+        model=model, server=server, status=status, ollama_message=None,
+        suggestion="A proxy, gateway or captive portal is answering instead of Ollama: check the "
+        "base URL and the proxy in front of Ollama (and that Ollama behind it is running).",
+    )  # fmt: skip
+
+
+def _unquote(quoted: str) -> str:
+    """Undo Go's %q / '%s' quoting around a model name."""
+    if quoted.startswith('"'):
+        try:
+            return json.loads(quoted)
+        except ValueError:
+            return quoted.strip('"')
+    return quoted.strip("'")
+
+
+def _pull_hint(name: str | None) -> str:
+    return f"Run: ollama pull {name}" if name else "Run: ollama pull <model>"
+
+
+def _message(pattern: str) -> Callable[[_Context], re.Match | None]:
+    regex = re.compile(pattern, re.S)
+    return lambda context: regex.match(context.message)
+
+
+def _status(*codes: int) -> Callable[[_Context], bool]:
+    return lambda context: context.status in codes
+
+
+def _endpoint_is_pull(context: _Context) -> bool:
+    return context.endpoint.endswith("/pull")
+
+
+# Each builder gets (context, match, extra JSON fields) and returns the error.
+
+
+def _empty_name(c, m, extra):
+    return InvalidModelName(
+        f"No model name given: {c.message}", **c.fields(),
+        suggestion="Set a model name, e.g. llama3.2 (see: ollama list).",
+    )  # fmt: skip
+
+
+def _invalid_name(c, m, extra):
+    quoted = m.groupdict().get("name")
+    name = c.model or (_unquote(quoted) if quoted else None)
+    return InvalidModelName(
+        f"Invalid model name: {c.message}", **c.fields(model=name),
+        suggestion="Model names look like llama3.2, llama3.2:3b or user/model:tag "
+        "(letters, digits, _ . - only; no spaces).",
+    )  # fmt: skip
+
+
+def _local_and_cloud(c, m, extra):
+    return InvalidModelName(
+        c.message, **c.fields(), suggestion="Use either the :local or the :cloud suffix, not both."
+    )
+
+
+def _not_found(c, m, extra):
+    name = c.model or _unquote(m.group("name"))
+    return ModelNotFound(
+        f"Model {name!r} is not installed on this Ollama server", **c.fields(model=name),
+        suggestion=_pull_hint(name),
+    )  # fmt: skip
+
+
+_CAPABILITY_HINTS = {
+    "generate": "This model cannot generate text (is it an embedding model?); pick a chat model.",
+    "chat": "This model cannot chat (is it an embedding model?); pick a chat model.",
+    "completion": "This model cannot generate text; pick a chat model.",
+    "tools": "Pick a model with tool support (e.g. llama3.1, qwen3), or send no tools.",
+    "insert": "Pick a model with fill-in-the-middle support (e.g. qwen2.5-coder), or drop suffix.",
+    "thinking": "Turn thinking off (think=False) or pick a thinking model (e.g. qwen3, deepseek-r1).",
+    "vision": "Pick a vision model (e.g. llama3.2-vision, gemma3), or send no images.",
+    "embedding": "Pick an embedding model (e.g. nomic-embed-text).",
+}
+
+
+def _capability(c, m, extra):
+    capability = m.group("capability")
+    name = c.model or _unquote(m.group("name"))
+    return CapabilityUnsupported(
+        f"{name} does not support {capability}", capability=capability, **c.fields(model=name),
+        suggestion=_CAPABILITY_HINTS.get(capability, f"Pick a model that supports {capability}."),
+    )  # fmt: skip
+
+
+def _image_generation(c, m, extra):
+    return CapabilityUnsupported(
+        c.message, capability="generate", **c.fields(),
+        suggestion="Image generation models cannot be used here; pick a text model.",
+    )  # fmt: skip
+
+
+def _context_exceeded(c, m, extra):
+    return ContextWindowExceeded(
+        "The input is longer than the model's context window", **c.fields(),
+        suggestion="Shorten the input, allow truncation (truncate=True), "
+        "or raise num_ctx in options.",
+    )  # fmt: skip
+
+
+def _busy(c, m, extra):
+    if c.status == 429 or "rate limit" in c.message:
+        hint = "Rate limited: wait a moment, then retry."
+    elif "maximum pending" in c.message:
+        hint = "Too many queued requests: retry shortly (the server's OLLAMA_MAX_QUEUE is full)."
+    else:
+        hint = "The server is busy: retry in a moment."
+    return ServerBusy(f"Ollama is busy: {c.message or f'HTTP {c.status}'}", **c.fields(),
+                      suggestion=hint)  # fmt: skip
+
+
+def _canceled(c, m, extra):
+    return RequestCanceled("The request was canceled", **c.fields(),
+                           suggestion="Nothing to do: the request was stopped before it finished.")  # fmt: skip
+
+
+def _cloud(c, m, extra):
+    if "disabled" in c.message:
+        hint = "Cloud models are disabled on this server: use a local model, or enable cloud."
+    else:
+        hint = "Add the remote host to OLLAMA_REMOTES on the server, or use a local model."
+    return CloudModelUnavailable(c.message, **c.fields(), suggestion=hint)
+
+
+def _unauthorized(c, m, extra):
+    if c.status == 403 and not c.message:
+        return Unauthorized(
+            "Ollama refused the request (HTTP 403, empty body): the Host header was rejected",
+            **c.fields(),
+            suggestion="Ollama bound to 127.0.0.1 only accepts local host names. Connect via "
+            "127.0.0.1/localhost, or start Ollama with OLLAMA_HOST=0.0.0.0 (and OLLAMA_ORIGINS "
+            "for browser clients).",
+        )
+    signin = extra.get("signin_url")
+    hint = (
+        f"Sign in: {signin}"
+        if signin
+        else "Set an API key (OLLAMA_API_KEY or the apiKey setting) or an Authorization header."
+    )
+    return Unauthorized(f"Not authorized: {c.message or f'HTTP {c.status}'}", **c.fields(),
+                        suggestion=hint)  # fmt: skip
+
+
+def _invalid_request(hint: str):
+    def build(c, m, extra):
+        return InvalidRequest(c.message, **c.fields(), suggestion=hint)
+
+    return build
+
+
+def _option_type(c, m, extra):
+    return InvalidRequest(
+        c.message, **c.fields(),
+        suggestion=f'Fix the type of option "{m.group("option")}" '
+        "(e.g. num_ctx is an integer, temperature a number, stop a list of strings).",
+    )  # fmt: skip
+
+
+def _pull_failed(c, m, extra):
+    name = c.model
+    if "file does not exist" in c.message:
+        hint = (
+            f"No model named {name!r} in the registry: check the name on "
+            "https://ollama.com/library (tags look like llama3.2:3b)."
+        )
+    elif "insecure protocol" in c.message:
+        hint = "The registry is plain http: pull with insecure=True."
+    elif "unauthorized" in c.message or "401" in c.message:
+        hint = "The registry refused access: check the model is public, or sign in (ollama signin)."
+    else:
+        hint = "Retry the pull (it resumes); check the network and the Ollama server log."
+    return PullFailed(f"Pull failed: {c.message}", **c.fields(), suggestion=hint)
+
+
+def _no_such_endpoint(c, m, extra):
+    return ProtocolError(
+        f"{c.endpoint} does not exist on this server (HTTP {c.status}: {c.message[:80]})",
+        **c.fields(),
+        suggestion="Check the base URL points at Ollama (including any path prefix), "
+        "or update Ollama: https://ollama.com/download",
+    )  # fmt: skip
+
+
+_KEEP_ALIVE_HINT = (
+    'Use keep_alive as seconds (e.g. 300) or a duration with a unit (e.g. "5m", "1h"); '
+    "a negative value keeps the model loaded."
+)
+_THINK_HINT = 'Use think=True, think=False or one of "low", "medium", "high", "max".'
+_NAME = r"(?P<name>\"(?:[^\"\\]|\\.)*\"|'[^']*')"
+
+_RULES: list[tuple[Callable, Callable]] = [
+    (_message(r"model '' not found$"), _empty_name),
+    (_message(r"model is required$"), _empty_name),
+    (_message(r'(?:source|destination) "" is invalid$'), _empty_name),
+    (_message(r"invalid model name$"), _invalid_name),
+    (_message(rf"(?:name|source|destination) {_NAME} is invalid$"), _invalid_name),
+    (_message(r"use either :local or :cloud, not both"), _local_and_cloud),
+    (_message(r"image generation models are not currently supported"), _image_generation),
+    (_message(rf"(?P<name>\"(?:[^\"\\]|\\.)*\"|\S+) does not support "
+              rf"(?P<capability>{'|'.join(CAPABILITIES)})\b"), _capability),  # fmt: skip
+    (_message(r"the input length exceeds the context length"), _context_exceeded),
+    (_message(r"ollama cloud is disabled|this server cannot run this remote model"), _cloud),
+    (_message(r"server busy, please try again\.\s+maximum pending requests exceeded"), _busy),
+    (_message(r"model is overloaded"), _busy),
+    (_message(r"rate limit exceeded"), _busy),
+    (_message(r"request canceled$"), _canceled),
+    (_message(r'invalid think value|think must be a boolean or string'),
+     _invalid_request(_THINK_HINT)),  # fmt: skip
+    (_message(r"top_logprobs must be between 0 and 20"),
+     _invalid_request("Use top_logprobs between 0 and 20.")),  # fmt: skip
+    (_message(r"time: (?:missing unit|invalid duration|unknown unit)|Unsupported type: '"),
+     _invalid_request(_KEEP_ALIVE_HINT)),  # fmt: skip
+    (_message(r'option "(?P<option>[^"]+)" must be of'), _option_type),
+    (_message(r"raw mode does not support template, system, or context"),
+     _invalid_request("With raw=True, send no system, template or context.")),  # fmt: skip
+    (_message(r"invalid format: "),
+     _invalid_request('Use format="json" or a JSON Schema object.')),  # fmt: skip
+    (_message(r"invalid input type"),
+     _invalid_request("Embed input must be a string or a list of strings.")),  # fmt: skip
+    (_message(r"missing request body"),
+     _invalid_request("The request had no body: this is a client bug, please report it.")),  # fmt: skip
+    (_message(rf"model {_NAME} not found"), _not_found),
+    (_endpoint_is_pull, _pull_failed),
+    (_status(401, 403), _unauthorized),
+    (_status(429, 503), _busy),
+    (_status(499), _canceled),
+    (lambda c: c.status in (404, 405) and not c.is_json, _no_such_endpoint),
+]
+
+
+def _by_status(c: _Context, extra: dict) -> OllamaError:
+    if c.status == 400:
+        return InvalidRequest(c.message, **c.fields(),
+                              suggestion="Check the request parameters.")  # fmt: skip
+    return ServerError(
+        f"Ollama reported an error: {c.message or f'HTTP {c.status}'}", **c.fields(),
+        suggestion="Check the Ollama server log (ollama serve output, ~/.ollama/logs/server.log).",
+    )  # fmt: skip
+
+
+# --- mapping what httpx raised -----------------------------------------------------------
+
+
+def error_from_transport(
+    exc: httpx.HTTPError,
+    *,
+    endpoint: str,
+    model: str | None = None,
+    server: str = "",
+    read_timeout: float | None = None,
+) -> OllamaError:
+    """Map an httpx exception (no usable answer) to an error."""
+    context = dict(model=model, server=server)
+    if isinstance(exc, httpx.ConnectTimeout):
+        return ServerUnreachable(
+            f"Timed out connecting to Ollama at {without_credentials(server)}", **context,
+            suggestion="Check the host and port, and that no firewall blocks them.",
+        )  # fmt: skip
+    if isinstance(exc, httpx.TimeoutException):
+        waited = f" for {read_timeout:g} s" if read_timeout else ""
+        if endpoint.endswith("/pull"):
+            return PullTimedOut(
+                f"The pull made no progress{waited}", **context,
+                suggestion="Check the network, then pull again (it resumes where it stopped); "
+                "or raise the pull timeout.",
+            )  # fmt: skip
+        return RequestTimedOut(
+            f"Ollama sent nothing{waited} on {endpoint}", **context,
+            suggestion="The model may still be loading or the machine is overloaded: retry, or "
+            "raise the read timeout (OLLAMA_TIMEOUT or the readTimeout setting).",
+        )  # fmt: skip
+    if isinstance(exc, httpx.ConnectError):
+        return _connect_error(exc, **context)
+    if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)):
+        return ServerUnreachable(
+            f"The connection to Ollama was lost during {endpoint}", **context,
+            suggestion="Ollama may have stopped or crashed: check it is running (ollama ps) "
+            "and look at its server log.",
+        )  # fmt: skip
+    if isinstance(exc, (httpx.UnsupportedProtocol, httpx.InvalidURL)):
+        return ConfigurationError(
+            f"Cannot use the Ollama URL {without_credentials(server)}: {exc}", **context,
+            suggestion="Use an http:// or https:// URL, e.g. http://127.0.0.1:11434",
+        )  # fmt: skip
+    return ServerUnreachable(f"Request to Ollama failed: {type(exc).__name__}", **context,
+                             suggestion="Check that Ollama is running and reachable.")  # fmt: skip
+
+
+def _connect_error(exc: httpx.ConnectError, *, model: str | None, server: str) -> OllamaError:
+    shown = without_credentials(server)
+    text = str(exc)
+    if "CERTIFICATE_VERIFY_FAILED" in text or "SSL" in text:
+        return ServerUnreachable(
+            f"TLS handshake with {shown} failed: {text[:200]}", model=model, server=server,
+            suggestion="Point the caBundle setting at your CA's PEM file (never turn "
+            "verification off for a server you do not control).",
+        )  # fmt: skip
+    if is_local(server):
+        if shutil.which("ollama") is None:
+            return OllamaNotInstalled(
+                f"Ollama is not running at {shown}, and the ollama command is not installed",
+                model=model, server=server, suggestion="Install: https://ollama.com/download",
+            )  # fmt: skip
+        return ServerUnreachable(f"Ollama is not running at {shown}", model=model, server=server,
+                                 suggestion="Start it: ollama serve")  # fmt: skip
+    return ServerUnreachable(
+        f"Cannot connect to Ollama at {shown}", model=model, server=server,
+        suggestion="Check the address, that Ollama runs there with OLLAMA_HOST=0.0.0.0, "
+        "and that no firewall blocks the port.",
+    )  # fmt: skip

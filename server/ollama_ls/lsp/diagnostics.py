@@ -1,0 +1,142 @@
+"""Diagnostics on model names in config files, debounced per document, refreshed when the model
+list or the server's reachability changes."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from lsprotocol import types
+
+from ollama_ls.checks import Finding, check_document
+from ollama_ls.client import OllamaError
+from ollama_ls.lsp.documents import config_document, open_config_uris, to_lsp_range
+from ollama_ls.lsp.language_server import OllamaLanguageServer
+from ollama_ls.scan import scan
+from ollama_ls.tools import OllamaEditorTools, Status
+
+log = logging.getLogger(__name__)
+
+SOURCE = "ollama"
+_SEVERITY = {
+    "error": types.DiagnosticSeverity.Error,
+    "warning": types.DiagnosticSeverity.Warning,
+    "information": types.DiagnosticSeverity.Information,
+}
+
+
+def to_diagnostic(finding: Finding) -> types.Diagnostic:
+    return types.Diagnostic(
+        range=to_lsp_range(finding.range),
+        message=finding.message,
+        severity=_SEVERITY[finding.severity],
+        code=finding.code,
+        source=SOURCE,
+        data={"model": finding.model, "alternatives": list(finding.alternatives)},
+    )
+
+
+class DiagnosticsScheduler:
+    """One pending run per document: a newer edit replaces the waiting run."""
+
+    def __init__(self, server: OllamaLanguageServer) -> None:
+        self.server = server
+        self._pending: dict[str, asyncio.Task[None]] = {}
+
+    def schedule(self, uri: str, delay: float | None = None) -> None:
+        if delay is None:
+            delay = self.server.settings.diagnostics.debounce_ms / 1000
+        pending = self._pending.pop(uri, None)
+        if pending is not None:
+            pending.cancel()
+        self._pending[uri] = self.server.spawn(self._run(uri, delay), name=f"diagnostics {uri}")
+
+    def refresh_all(self) -> None:
+        for uri in open_config_uris(self.server):
+            self.schedule(uri, delay=0)
+
+    async def _run(self, uri: str, delay: float) -> None:
+        await asyncio.sleep(delay)
+        found = config_document(self.server, uri)
+        if found is None:
+            return
+        document, kind = found
+        diagnostics: list[types.Diagnostic] = []
+        if self.server.settings.diagnostics.enable:
+            findings = await compute_findings(self.server, document.source, kind)
+            diagnostics = [to_diagnostic(finding) for finding in findings]
+        if self._pending.get(uri) is asyncio.current_task():
+            del self._pending[uri]
+        self.server.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(
+                uri=uri, version=document.version, diagnostics=diagnostics
+            )
+        )
+
+    def clear(self, uri: str) -> None:
+        pending = self._pending.pop(uri, None)
+        if pending is not None:
+            pending.cancel()
+        self.server.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
+        )
+
+
+async def installed_models_if_known(tools: OllamaEditorTools):
+    """The installed models, or None while the server cannot be reached (no false alarms)."""
+    status = tools.last_status
+    if status is not None and not status.reachable:
+        return None
+    try:
+        return await tools.list_available_models()
+    except OllamaError:
+        return None
+
+
+async def compute_findings(server: OllamaLanguageServer, text: str, kind) -> list[Finding]:
+    tools = server.tools
+    keys = server.settings.model_keys
+    models = await installed_models_if_known(tools)
+    names = None if models is None else [model.name for model in models]
+    capabilities = {} if models is None else await _capabilities_of_used(tools, models, text, kind, keys)
+    return check_document(text, kind, names, capabilities, keys, server=tools.base_url)
+
+
+async def _capabilities_of_used(tools, models, text, kind, keys) -> dict[str, tuple[str, ...]]:
+    """Capabilities of the installed models this document names (from the list, else /api/show)."""
+    from ollama_ls.modelname import parse_name
+
+    used = {parse_name(slot.value.strip()).key() for slot in scan(text, kind, keys) if slot.value}
+    capabilities: dict[str, tuple[str, ...]] = {}
+    for model in models:
+        if parse_name(model.name).key() not in used:
+            continue
+        if model.capabilities:
+            capabilities[model.name] = model.capabilities
+            continue
+        try:
+            capabilities[model.name] = (await tools.get_supported_capabilities(model.name)).raw
+        except OllamaError:
+            continue
+    return capabilities
+
+
+def register(server: OllamaLanguageServer) -> DiagnosticsScheduler:
+    scheduler = DiagnosticsScheduler(server)
+
+    def on_status(previous: Status | None, status: Status) -> None:
+        if previous is None or previous.reachable != status.reachable:
+            scheduler.refresh_all()
+
+    async def watch(tools: OllamaEditorTools) -> None:
+        tools.on_status_change(on_status)
+        tools.on_models_change(lambda _models: scheduler.refresh_all())
+        scheduler.refresh_all()
+
+    server.tools_listeners.append(watch)
+    server.on_document("open", lambda params: scheduler.schedule(params.text_document.uri, 0))
+    server.on_document("change", lambda params: scheduler.schedule(params.text_document.uri))
+    server.on_document("save", lambda params: scheduler.schedule(params.text_document.uri, 0))
+    server.on_document("close", lambda params: scheduler.clear(params.text_document.uri))
+    server.diagnostics = scheduler
+    return scheduler

@@ -1,0 +1,54 @@
+"""Which open documents we look at, and conversions between scanner and LSP positions."""
+
+from __future__ import annotations
+
+from lsprotocol import types
+from pygls.workspace import TextDocument
+
+from ollama_ls.lsp.language_server import OllamaLanguageServer
+from ollama_ls.scan import FileKind, file_kind_for
+from ollama_ls.scan.positions import Position, Range
+
+
+def config_document(
+    server: OllamaLanguageServer, uri: str
+) -> tuple[TextDocument, FileKind] | None:
+    """The open document and its kind, when it is a file we scan."""
+    document = server.workspace.get_text_document(uri)
+    kind = file_kind_for(uri, getattr(document, "language_id", None))
+    return (document, kind) if kind is not None else None
+
+
+def open_config_uris(server: OllamaLanguageServer) -> list[str]:
+    return [
+        uri
+        for uri, document in server.workspace.text_documents.items()
+        if file_kind_for(uri, getattr(document, "language_id", None)) is not None
+    ]
+
+
+def to_lsp_range(value: Range) -> types.Range:
+    return types.Range(
+        start=types.Position(line=value.start.line, character=value.start.character),
+        end=types.Position(line=value.end.line, character=value.end.character),
+    )
+
+
+def from_lsp_position(position: types.Position) -> Position:
+    return Position(line=position.line, character=position.character)
+
+
+def register(server: OllamaLanguageServer) -> None:
+    """Document notifications, fanned out to every feature that listens (one handler each)."""
+
+    def fan_out(event: str):
+        def handler(ls: OllamaLanguageServer, params) -> None:
+            for listener in list(ls.document_listeners[event]):
+                listener(params)
+
+        return handler
+
+    server.feature(types.TEXT_DOCUMENT_DID_OPEN)(fan_out("open"))
+    server.feature(types.TEXT_DOCUMENT_DID_CHANGE)(fan_out("change"))
+    server.feature(types.TEXT_DOCUMENT_DID_SAVE)(fan_out("save"))
+    server.feature(types.TEXT_DOCUMENT_DID_CLOSE)(fan_out("close"))

@@ -1,0 +1,61 @@
+"""Hover on a model name: what it is, how big, what it can do, and whether it is loaded now."""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from ollama_ls.client import ModelNotFound, OllamaError
+from ollama_ls.lsp.documents import config_document, to_lsp_range
+from ollama_ls.lsp.language_server import OllamaLanguageServer
+from ollama_ls.scan import slot_at
+from ollama_ls.tools import ModelDetails
+from ollama_ls.tools.pull_tracker import format_bytes
+
+
+def details_markdown(details: ModelDetails) -> str:
+    loaded = "not loaded"
+    if details.loaded:
+        vram = details.loaded_size_vram
+        loaded = f"**loaded now**{f' ({format_bytes(vram)} in VRAM)' if vram else ''}"
+    rows = [
+        ("parameters", details.parameter_size),
+        ("quantization", details.quantization),
+        ("family", details.family),
+        ("context length", f"{details.context_length:,}" if details.context_length else ""),
+        ("capabilities", ", ".join(details.capabilities)),
+        ("size on disk", format_bytes(details.size) if details.size else ""),
+        ("modified", (details.modified_at or "")[:19].replace("T", " ")),
+    ]
+    table = "\n".join(f"| {label} | {value} |" for label, value in rows if value)
+    parts = [f"### {details.name}\n\n{loaded}", f"| | |\n|---|---|\n{table}"]
+    if details.license_first_line:
+        parts.append(f"License: {details.license_first_line}")
+    return "\n\n".join(parts)
+
+
+def register(server: OllamaLanguageServer) -> None:
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    async def hover(ls: OllamaLanguageServer, params: types.HoverParams) -> types.Hover | None:
+        found = config_document(ls, params.text_document.uri)
+        if found is None:
+            return None
+        document, kind = found
+        position = params.position
+        slot = slot_at(
+            document.source, kind, position.line, position.character, ls.settings.model_keys
+        )
+        if slot is None or not slot.value.strip():
+            return None
+        name = slot.value.strip()
+        try:
+            value = details_markdown(await ls.tools.get_model_details(name))
+        except ModelNotFound:
+            value = f"### {name}\n\nNot installed on {ls.tools.base_url}. Run: `ollama pull {name}`"
+        except OllamaError as error:
+            value = f"### {name}\n\n{error.message}" + (
+                f"\n\n{error.suggestion}" if error.suggestion else ""
+            )
+        return types.Hover(
+            contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=value),
+            range=to_lsp_range(slot.range),
+        )

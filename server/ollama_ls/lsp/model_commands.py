@@ -1,0 +1,115 @@
+"""Commands that change what is installed or loaded: ollama.pull, ollama.delete, ollama.warmup,
+ollama.unload, and ollama.cancel for any running operation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lsprotocol import types
+
+from ollama_ls.client import OllamaError
+from ollama_ls.lsp.errors import request_failed
+from ollama_ls.lsp.language_server import OllamaLanguageServer
+from ollama_ls.lsp.operations import Cancelled, Operation, cancel_operations
+from ollama_ls.tools.pull_tracker import PullTracker
+
+PULL = "ollama.pull"
+DELETE = "ollama.delete"
+WARMUP = "ollama.warmup"
+UNLOAD = "ollama.unload"
+CANCEL = "ollama.cancel"
+
+
+def first_argument(args: tuple[Any, ...]) -> dict[str, Any]:
+    """Commands take one object; a bare string is accepted as the model name."""
+    if not args:
+        return {}
+    first = args[0]
+    if isinstance(first, str):
+        return {"model": first}
+    return first if isinstance(first, dict) else {}
+
+
+def model_argument(server: OllamaLanguageServer, args: tuple[Any, ...]) -> str:
+    model = str(first_argument(args).get("model") or "").strip()
+    if not model:
+        message = "Which model? Pass {\"model\": \"name\"}, e.g. {\"model\": \"llama3.2\"}."
+        server.show(message, types.MessageType.Error)
+        raise ValueError(message)
+    check = server.tools.validate_model_name(model)
+    if not check.is_valid:
+        server.show(f"{model}: {check.message}", types.MessageType.Error)
+        raise ValueError(check.message)
+    return model
+
+
+async def pull_with_progress(server: OllamaLanguageServer, model: str) -> dict[str, Any]:
+    """Pull a model showing one overall, monotone percentage; returns the command result."""
+    tracker = PullTracker()
+    async with Operation(server, "pull", f"Pulling {model}", model) as operation:
+
+        async def consume() -> None:
+            async for progress in server.tools.pull(model):
+                tracker.update(progress.status, progress.digest, progress.total, progress.completed)
+                operation.report(tracker.message(), tracker.percentage)
+
+        try:
+            await operation.run(consume())
+        except Cancelled:
+            operation.finish(f"Pull of {model} cancelled")
+            server.show(f"Pull of {model} cancelled.", types.MessageType.Info)
+            return {"model": model, "status": "cancelled", "cancelled": True}
+        except OllamaError as error:
+            operation.finish(f"Pull of {model} failed")
+            server.show_error(error)
+            return {"model": model, "status": "error", "cancelled": False, "error": str(error)}
+        operation.report(f"{model} pulled", 100, force=True)
+        operation.finish(f"{model} pulled")
+    server.show(f"Pulled {model}.", types.MessageType.Info)
+    await server.tools.check_status(force=True)
+    return {"model": model, "status": "success", "cancelled": False}
+
+
+def register(server: OllamaLanguageServer) -> None:
+    @server.command(PULL)
+    async def pull(ls: OllamaLanguageServer, *args: Any) -> dict[str, Any]:
+        return await pull_with_progress(ls, model_argument(ls, args))
+
+    @server.command(DELETE)
+    async def delete(ls: OllamaLanguageServer, *args: Any) -> dict[str, Any]:
+        model = model_argument(ls, args)
+        try:
+            await ls.tools.delete(model)
+        except OllamaError as error:
+            ls.show_error(error)
+            raise request_failed(error) from error
+        ls.show(f"Deleted {model}.")
+        await ls.tools.check_status(force=True)
+        return {"model": model, "status": "deleted"}
+
+    @server.command(WARMUP)
+    async def warmup(ls: OllamaLanguageServer, *args: Any) -> dict[str, Any]:
+        model = model_argument(ls, args)
+        try:
+            await ls.tools.warm_up(model)
+        except OllamaError as error:
+            ls.show_error(error)
+            raise request_failed(error) from error
+        ls.show(f"{model} is loaded.")
+        return {"model": model, "status": "loaded"}
+
+    @server.command(UNLOAD)
+    async def unload(ls: OllamaLanguageServer, *args: Any) -> dict[str, Any]:
+        model = model_argument(ls, args)
+        try:
+            await ls.tools.unload(model)
+        except OllamaError as error:
+            ls.show_error(error)
+            raise request_failed(error) from error
+        ls.show(f"{model} is unloaded.")
+        return {"model": model, "status": "unloaded"}
+
+    @server.command(CANCEL)
+    def cancel(ls: OllamaLanguageServer, *args: Any) -> dict[str, Any]:
+        target = first_argument(args).get("id")
+        return {"cancelled": cancel_operations(ls, target)}

@@ -1,0 +1,56 @@
+"""Wiring only: create the server, register every feature module, run it."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from ollama_ls.lsp import (
+    code_actions,
+    completion,
+    configuration,
+    diagnostics,
+    documents,
+    hover,
+    model_commands,
+    requests,
+    status,
+)
+from ollama_ls.lsp.language_server import OllamaLanguageServer
+
+FEATURES = (
+    configuration,
+    documents,
+    status,
+    requests,
+    diagnostics,
+    completion,
+    hover,
+    code_actions,
+    model_commands,
+)
+
+
+def create_server() -> OllamaLanguageServer:
+    server = OllamaLanguageServer()
+    for feature in FEATURES:
+        feature.register(server)
+    return server
+
+
+def run(args: argparse.Namespace) -> int:
+    handler: logging.Handler = (
+        logging.FileHandler(args.log_file) if args.log_file else logging.StreamHandler(sys.stderr)
+    )
+    logging.basicConfig(
+        level=args.log_level.upper(),
+        handlers=[handler],
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    server = create_server()
+    if args.tcp:
+        server.start_tcp(args.host, args.port)
+    else:
+        server.start_io()
+    return 0

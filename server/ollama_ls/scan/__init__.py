@@ -1,0 +1,68 @@
+"""Finds Ollama model names in config files: YAML, JSON/JSONC, TOML, .env, Modelfile.
+
+Pure functions, no LSP and no HTTP. See docs/scanner.md for the rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from . import modelfile
+from .dotenv_scan import find_env
+from .json_scan import parse_json
+from .languages import FileKind, file_kind_for
+from .nodes import Found
+from .positions import LineIndex, Position, Range, encode
+from .slots import Slot, SlotKind, find
+from .toml_scan import parse_toml
+from .yaml_scan import parse_yaml
+
+__all__ = [
+    "FileKind", "Position", "Range", "Slot", "SlotKind", "file_kind_for", "modelfile",
+    "scan", "slot_at",
+]  # fmt: skip
+
+_TREES = {FileKind.YAML: parse_yaml, FileKind.JSON: parse_json, FileKind.TOML: parse_toml}
+
+
+def _found(data: bytes, kind: FileKind, model_keys: Sequence[str]) -> list[Found]:
+    if kind is FileKind.DOTENV:
+        return find_env(data, model_keys)
+    if kind is FileKind.MODELFILE:
+        return modelfile.find_from(data)
+    return find(_TREES[kind](data), model_keys)
+
+
+def _slot(found: Found, index: LineIndex, kind: FileKind, span: Range | None = None) -> Slot:
+    value = found.value
+    span = span or index.range(value.start, value.end)
+    text = "" if span.start == span.end else value.text
+    return Slot(text, span, found.key, found.kind, value.quoted, kind)  # type: ignore[arg-type]
+
+
+def scan(text: str, kind: FileKind, model_keys: Sequence[str] = ()) -> list[Slot]:
+    """Every non-empty model-name value of the document, in document order."""
+    data = encode(text)
+    index = LineIndex(data)
+    return [_slot(f, index, kind) for f in _found(data, kind, model_keys) if f.value.text]
+
+
+def slot_at(
+    text: str, kind: FileKind, line: int, character: int, model_keys: Sequence[str] = ()
+) -> Slot | None:
+    """The slot the cursor is in or right after.
+
+    An empty value being typed (`model: |`, `"model": "|"`, `OLLAMA_MODEL=|`, `FROM |`)
+    gives a Slot with value "" and an empty range at the cursor.
+    """
+    data = encode(text)
+    index = LineIndex(data)
+    cursor = index.offset(line, character)
+    for found in _found(data, kind, model_keys):
+        value = found.value
+        if value.start <= cursor <= value.end:
+            return _slot(found, index, kind)
+        if not value.text and value.typing_end is not None and value.start <= cursor <= value.typing_end:
+            at = index.position(cursor)
+            return _slot(found, index, kind, Range(at, at))
+    return None

@@ -1,0 +1,44 @@
+"""`.env` files: `KEY=value` lines; `*_MODEL` keys in files that mention Ollama."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .lines import lines, value_span
+from .nodes import Found, Scalar
+from .positions import decode
+from .slots import is_env_model_key, kind_of
+
+_ASSIGNMENT = re.compile(rb"^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.-]*)[ \t]*(=)[ \t]*")
+
+
+def assignments(data: bytes) -> list[tuple[str, Scalar]]:
+    """Every `KEY=value` of the file, the value with byte offsets into `data`."""
+    found = []
+    for offset, line in lines(data):
+        match = _ASSIGNMENT.match(line)
+        if not match:
+            continue
+        start, end, quoted = value_span(line, match.end(), comments=True)
+        if line.startswith(b"#", match.end()):
+            start = end = match.end()
+        if quoted or end > start:
+            value = Scalar(decode(line[start:end]), offset + start, offset + end, quoted)
+        else:
+            after_equals = offset + match.end(2)
+            value = Scalar("", after_equals, after_equals, False, offset + match.end())
+        found.append((decode(match.group(1)), value))
+    return found
+
+
+def find_env(data: bytes, model_keys: Sequence[str] = ()) -> list[Found]:
+    pairs = assignments(data)
+    file_names_ollama = any(
+        key.upper().startswith("OLLAMA_") or "ollama" in value.text.lower() for key, value in pairs
+    )
+    return [
+        Found(key, kind_of([key]), value)
+        for key, value in pairs
+        if is_env_model_key(key, model_keys) and (file_names_ollama or "OLLAMA" in key.upper())
+    ]

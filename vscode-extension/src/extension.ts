@@ -1,0 +1,32 @@
+// Activation: creates the log, the status bar and the server, registers commands, and restarts
+// the server when what launches it changes (settings, trust, API key).
+import * as vscode from 'vscode';
+import { registerCommands } from './commands';
+import { LOG_CHANNEL_NAME } from './constants';
+import { OllamaServer } from './server';
+import { StatusBar } from './statusBar';
+
+let server: OllamaServer | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+    const log = vscode.window.createOutputChannel(LOG_CHANNEL_NAME, { log: true });
+    const statusBar = new StatusBar();
+    server = new OllamaServer(context, log, statusBar);
+    context.subscriptions.push(log, statusBar, server);
+    registerCommands(context, server, log);
+    const restart = (reason: string) => void server?.restart(reason);
+    context.subscriptions.push(
+        vscode.workspace.onDidChangeConfiguration((event) => {
+            if (event.affectsConfiguration('ollama.server')) restart('ollama.server settings changed');
+        }),
+        vscode.workspace.onDidGrantWorkspaceTrust(() => restart('the workspace is now trusted')),
+    );
+    log.info(`Ollama extension ${context.extension.packageJSON.version} activated`);
+    // Not awaited: activation returns at once; the status bar shows the start.
+    void server.start();
+}
+
+export async function deactivate(): Promise<void> {
+    await server?.stop();
+    server = undefined;
+}

@@ -1,0 +1,276 @@
+// Finds a way to run the language server (serverLaunch.ts decides the order), starts the
+// LanguageClient, restarts it on request, and routes the server's notifications to the UI.
+import * as vscode from 'vscode';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+    CancellationToken,
+    CloseAction,
+    DidChangeConfigurationNotification,
+    ErrorAction,
+    ExecuteCommandRequest,
+    LanguageClient,
+    LanguageClientOptions,
+    ServerOptions,
+    State,
+    WorkDoneProgressCancelNotification,
+} from 'vscode-languageclient/node';
+import { ignoredSettings, initializationOptions, launchSettings, serverSettings } from './configuration';
+import { API_KEY_SECRET, CLIENT_ID, CLIENT_NAME, Methods, MIN_PYTHON, SERVER_RUNNING_CONTEXT, servedDocumentSelector } from './constants';
+import { ProgressNotifications } from './progressNotifications';
+import type { OllamaProgress, OllamaStatus } from './protocol';
+import { findExecutable, pythonExtensionInterpreter, runPython } from './python';
+import { configurationForSection } from './settings';
+import { describeCandidate, LaunchCandidate, launchCandidates, noServerMessage, pythonProbeCode, shouldRestartAfterCrash } from './serverLaunch';
+import { StatusBar } from './statusBar';
+
+export class OllamaServer implements vscode.Disposable {
+    private client: LanguageClient | undefined;
+    private apiKey: string | undefined;
+    private starting: Promise<void> | undefined;
+    private stopping = false;
+    private readonly crashTimes: number[] = [];
+    private readonly progress: ProgressNotifications;
+
+    constructor(
+        private readonly context: vscode.ExtensionContext,
+        private readonly log: vscode.LogOutputChannel,
+        private readonly statusBar: StatusBar,
+    ) {
+        this.progress = new ProgressNotifications((token) => {
+            void this.client?.sendNotification(WorkDoneProgressCancelNotification.type, { token });
+        });
+    }
+
+    get isRunning(): boolean {
+        return this.client?.state === State.Running;
+    }
+
+    /** Starts the server (or waits for a start in progress). */
+    start(): Promise<void> {
+        this.starting ??= this.doStart().finally(() => (this.starting = undefined));
+        return this.starting;
+    }
+
+    async restart(reason: string): Promise<void> {
+        this.log.info(`Restarting the server: ${reason}`);
+        await this.starting;
+        await this.stop();
+        await this.start();
+    }
+
+    async stop(): Promise<void> {
+        const client = this.client;
+        this.client = undefined;
+        this.progress.clear();
+        if (!client) return;
+        this.stopping = true;
+        try {
+            if (client.state !== State.Stopped) await client.stop(5_000);
+        } catch (error) {
+            this.log.warn(`Stopping the server: ${String(error)}`);
+        } finally {
+            this.stopping = false;
+            await client.dispose().catch(() => undefined);
+            void vscode.commands.executeCommand('setContext', SERVER_RUNNING_CONTEXT, false);
+        }
+    }
+
+    /** Sends a custom request (`ollama/status`, `ollama/models`, ...). */
+    async request<R>(method: string, params: object = {}, token?: CancellationToken): Promise<R> {
+        const client = await this.runningClient();
+        return client.sendRequest<R>(method, params, token);
+    }
+
+    /** Runs one of the server's commands (`ollama.generate`, ...) with its single object argument. */
+    async executeCommand<R>(command: string, argument: object, token?: CancellationToken): Promise<R> {
+        const client = await this.runningClient();
+        return (await client.sendRequest(ExecuteCommandRequest.type, { command, arguments: [argument] }, token)) as R;
+    }
+
+    async setApiKey(apiKey: string | undefined): Promise<void> {
+        if (apiKey) {
+            await this.context.secrets.store(API_KEY_SECRET, apiKey);
+        } else {
+            await this.context.secrets.delete(API_KEY_SECRET);
+        }
+        await this.restart(apiKey ? 'API key set' : 'API key removed');
+    }
+
+    private async runningClient(): Promise<LanguageClient> {
+        await this.starting;
+        if (!this.client || this.client.state !== State.Running) {
+            throw new Error('The Ollama language server is not running. Run "Ollama: Restart Server" or see "Ollama: Show Logs".');
+        }
+        return this.client;
+    }
+
+    private async doStart(): Promise<void> {
+        this.statusBar.setServerState('starting');
+        const ignored = ignoredSettings();
+        if (ignored.length > 0) {
+            this.log.warn(`Restricted Mode: ignoring the workspace's ${ignored.join(', ')} until the workspace is trusted.`);
+        }
+        this.apiKey = (await this.context.secrets.get(API_KEY_SECRET)) || undefined;
+        const candidate = await this.findLaunch();
+        if (!candidate) {
+            this.statusBar.setServerState('failed');
+            return;
+        }
+        this.log.info(`Starting the server: ${describeCandidate(candidate)}`);
+        const serverOptions: ServerOptions = {
+            command: candidate.command,
+            args: candidate.args,
+            options: { env: candidate.env, cwd: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath },
+        };
+        const client = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, this.clientOptions());
+        this.client = client;
+        client.onNotification(Methods.status, (status: OllamaStatus) => this.statusBar.setStatus(status));
+        client.onNotification(Methods.progress, (progress: OllamaProgress) => this.statusBar.setProgress(progress));
+        try {
+            await client.start();
+        } catch (error) {
+            this.log.error(`The server did not start: ${String(error)}`);
+            if (this.client === client) {
+                this.client = undefined;
+                this.statusBar.setServerState('failed');
+                void this.offerLogs(`Ollama: the language server did not start (${firstLine(error)}).`);
+            }
+            return;
+        }
+        if (this.client !== client) return;
+        this.statusBar.setServerState('running');
+        void vscode.commands.executeCommand('setContext', SERVER_RUNNING_CONTEXT, true);
+        void this.refreshStatus(false);
+    }
+
+    /** Asks the server for the status now (the server also pushes it). */
+    async refreshStatus(force: boolean): Promise<OllamaStatus | undefined> {
+        try {
+            const status = await this.request<OllamaStatus>(Methods.status, { force });
+            if (status) this.statusBar.setStatus(status);
+            return status;
+        } catch (error) {
+            this.log.warn(`ollama/status: ${String(error)}`);
+            return undefined;
+        }
+    }
+
+    private clientOptions(): LanguageClientOptions {
+        return {
+            documentSelector: servedDocumentSelector(),
+            outputChannel: this.log,
+            traceOutputChannel: this.log,
+            initializationOptions: initializationOptions(this.apiKey),
+            synchronize: { configurationSection: 'ollama' },
+            connectionOptions: { maxRestartCount: 0 },
+            markdown: { isTrusted: false, supportHtml: false },
+            errorHandler: {
+                error: () => ({ action: ErrorAction.Continue }),
+                closed: () => {
+                    this.onClosed();
+                    return { action: CloseAction.DoNotRestart, handled: true };
+                },
+            },
+            middleware: {
+                handleWorkDoneProgress: (token, params) => this.progress.handle(token, params),
+                workspace: {
+                    // Pull model: answer `ollama` sections ourselves (Restricted Mode, API key).
+                    configuration: async (params, token, next) => {
+                        const answers = await next(params, token);
+                        if (!Array.isArray(answers)) return answers;
+                        return params.items.map((item, index) => {
+                            const scope = item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined;
+                            const ours = configurationForSection(item.section, serverSettings(this.apiKey, scope));
+                            return ours === undefined ? answers[index] : ours;
+                        });
+                    },
+                    // Push model: send the same settings object as initializationOptions.
+                    didChangeConfiguration: async () => {
+                        await this.client?.sendNotification(DidChangeConfigurationNotification.type, {
+                            settings: { ollama: serverSettings(this.apiKey) },
+                        });
+                    },
+                },
+            },
+        };
+    }
+
+    private onClosed(): void {
+        if (this.stopping) return;
+        this.progress.clear();
+        this.statusBar.setServerState('stopped');
+        void vscode.commands.executeCommand('setContext', SERVER_RUNNING_CONTEXT, false);
+        const now = Date.now();
+        this.crashTimes.push(now);
+        if (shouldRestartAfterCrash(this.crashTimes.slice(0, -1), now)) {
+            this.log.warn('The server stopped unexpectedly; restarting it.');
+            setTimeout(() => void this.restart('the server stopped unexpectedly'), 1_000);
+        } else {
+            this.log.error('The server keeps stopping; not restarting it again.');
+            void this.offerLogs('Ollama: the language server stopped several times. See the logs, then run "Ollama: Restart Server".', true);
+        }
+    }
+
+    private async offerLogs(message: string, offerRestart = false): Promise<void> {
+        const actions = offerRestart ? ['Show Logs', 'Restart Server'] : ['Show Logs'];
+        const choice = await vscode.window.showErrorMessage(message, ...actions);
+        if (choice === 'Show Logs') this.log.show();
+        if (choice === 'Restart Server') void this.restart('requested from the notification');
+    }
+
+    /** The first launch candidate that works, or undefined after telling the user what to do. */
+    private async findLaunch(): Promise<LaunchCandidate | undefined> {
+        const settings = launchSettings();
+        const bundledLibs = this.context.asAbsolutePath(path.join('bundled', 'libs'));
+        const candidates = launchCandidates({
+            serverPath: settings.serverPath,
+            pythonSetting: settings.python,
+            pythonExtensionInterpreter: settings.python ? undefined : await pythonExtensionInterpreter(this.log),
+            bundledLibs: fs.existsSync(path.join(bundledLibs, 'ollama_ls')) ? bundledLibs : undefined,
+            pathPython: process.platform === 'win32' ? 'python' : 'python3',
+            env: process.env,
+        });
+        const failures: Array<{ candidate: LaunchCandidate; reason: string }> = [];
+        for (const candidate of candidates) {
+            const reason = await this.whyNot(candidate);
+            if (!reason) return candidate;
+            this.log.warn(`Cannot use ${describeCandidate(candidate)}: ${reason}`);
+            failures.push({ candidate, reason });
+        }
+        const message = noServerMessage(failures);
+        this.log.error(message);
+        void vscode.window.showErrorMessage(message, 'Open Settings', 'Show Logs').then((choice) => {
+            if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'ollama.server');
+            if (choice === 'Show Logs') this.log.show();
+        });
+        return undefined;
+    }
+
+    /** Why a candidate cannot run the server, or undefined when it can. */
+    private async whyNot(candidate: LaunchCandidate): Promise<string | undefined> {
+        if (!candidate.isPython) {
+            const found = await findExecutable(candidate.command, candidate.env.PATH);
+            if (!found) return 'no such executable';
+            candidate.command = found;
+            return undefined;
+        }
+        try {
+            const executable = await runPython(candidate.command, pythonProbeCode(MIN_PYTHON), candidate.env);
+            this.log.info(`Python ${executable} can run the server`);
+            return undefined;
+        } catch (error) {
+            const reason = error instanceof Error ? error.message : String(error);
+            return reason.includes('ENOENT') ? 'not found' : reason.includes('ollama_ls') ? 'the ollama_ls package is missing' : reason;
+        }
+    }
+
+    dispose(): void {
+        void this.stop();
+        this.progress.dispose();
+    }
+}
+
+function firstLine(error: unknown): string {
+    return (error instanceof Error ? error.message : String(error)).split('\n')[0];
+}
