@@ -71,12 +71,12 @@ class ToolCall(ChunkModel):
 
 
 class Message(ChunkModel):
-    """A chat message, sent and received. `images` are base64 strings on the wire."""
+    """A chat message, sent and received. `images`: base64 text, or raw bytes to encode."""
 
     role: str = "assistant"
     content: str = ""
     thinking: str | None = None
-    images: list[str] | None = None
+    images: list[str | bytes] | None = None
     tool_calls: list[ToolCall] | None = None
     tool_name: str | None = None
     tool_call_id: str | None = None

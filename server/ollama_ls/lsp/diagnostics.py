@@ -8,12 +8,11 @@ import logging
 
 from lsprotocol import types
 
-from ollama_ls.checks import Finding, check_document
-from ollama_ls.client import OllamaError
+from ollama_ls.checks import Finding
 from ollama_ls.lsp.documents import config_document, open_config_uris, to_lsp_range
 from ollama_ls.lsp.language_server import OllamaLanguageServer
-from ollama_ls.scan import scan
 from ollama_ls.tools import OllamaEditorTools, Status
+from ollama_ls.tools.document_checks import find_problems
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +62,9 @@ class DiagnosticsScheduler:
         document, kind = found
         diagnostics: list[types.Diagnostic] = []
         if self.server.settings.diagnostics.enable:
-            findings = await compute_findings(self.server, document.source, kind)
+            findings = await find_problems(
+                self.server.tools, document.source, kind, self.server.settings.model_keys
+            )
             diagnostics = [to_diagnostic(finding) for finding in findings]
         if self._pending.get(uri) is asyncio.current_task():
             del self._pending[uri]
@@ -80,45 +81,6 @@ class DiagnosticsScheduler:
         self.server.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
         )
-
-
-async def installed_models_if_known(tools: OllamaEditorTools):
-    """The installed models, or None while the server cannot be reached (no false alarms)."""
-    status = tools.last_status
-    if status is not None and not status.reachable:
-        return None
-    try:
-        return await tools.list_available_models()
-    except OllamaError:
-        return None
-
-
-async def compute_findings(server: OllamaLanguageServer, text: str, kind) -> list[Finding]:
-    tools = server.tools
-    keys = server.settings.model_keys
-    models = await installed_models_if_known(tools)
-    names = None if models is None else [model.name for model in models]
-    capabilities = {} if models is None else await _capabilities_of_used(tools, models, text, kind, keys)
-    return check_document(text, kind, names, capabilities, keys, server=tools.base_url)
-
-
-async def _capabilities_of_used(tools, models, text, kind, keys) -> dict[str, tuple[str, ...]]:
-    """Capabilities of the installed models this document names (from the list, else /api/show)."""
-    from ollama_ls.modelname import parse_name
-
-    used = {parse_name(slot.value.strip()).key() for slot in scan(text, kind, keys) if slot.value}
-    capabilities: dict[str, tuple[str, ...]] = {}
-    for model in models:
-        if parse_name(model.name).key() not in used:
-            continue
-        if model.capabilities:
-            capabilities[model.name] = model.capabilities
-            continue
-        try:
-            capabilities[model.name] = (await tools.get_supported_capabilities(model.name)).raw
-        except OllamaError:
-            continue
-    return capabilities
 
 
 def register(server: OllamaLanguageServer) -> DiagnosticsScheduler:

@@ -12,7 +12,9 @@ from ollama_ls.lsp import (
     configuration,
     diagnostics,
     documents,
+    generate,
     hover,
+    inline_completion,
     model_commands,
     requests,
     status,
@@ -29,6 +31,8 @@ FEATURES = (
     hover,
     code_actions,
     model_commands,
+    generate,
+    inline_completion,
 )
 
 

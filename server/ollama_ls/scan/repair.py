@@ -31,9 +31,9 @@ class Repair:
 
 
 _LINES = re.compile(rb"[^\r\n]*(\r\n|\r|\n|$)")
-# Where a YAML quoted scalar may start: at the start of a line or after `- `, `: `, `? `,
+# Where a YAML quoted scalar or flow collection may start: at the start of a line or after `- `, `: `, `? `,
 # `[`, `{` or `,`.
-_YAML_VALUE_START = re.compile(rb"""(?:^|[-:?]\s|[\[{,])\s*(["'])""")
+_YAML_VALUE_START = re.compile(rb"""(?:^|[-:?]\s|[\[{,])\s*(["'\[{])""")
 
 
 def repair(data: bytes, kind: FileKind) -> Repair:
@@ -43,7 +43,7 @@ def repair(data: bytes, kind: FileKind) -> Repair:
         line, eol = match.group(0)[: len(match.group(0)) - len(match.group(1))], match.group(1)
         if not line and not eol:
             continue
-        closer = _open_quote(line, kind)
+        closer = _line_closers(line, kind)
         out += line
         if closer:
             inserts.append((len(out), match.start() + len(line), len(closer)))
@@ -57,11 +57,11 @@ def repair(data: bytes, kind: FileKind) -> Repair:
     return Repair(bytes(out), inserts)
 
 
-def _open_quote(line: bytes, kind: FileKind) -> bytes:
-    """The quote that would close a string left open in `line`, or b""."""
+def _line_closers(line: bytes, kind: FileKind) -> bytes:
+    """What would close a string (and, in YAML and TOML, brackets) left open in `line`."""
     if b'"""' in line or b"'''" in line:
         return b""  # multi-line strings: leave them alone
-    quote = None
+    quote, brackets = None, []
     i = 0
     while i < len(line):
         ch = line[i : i + 1]
@@ -74,13 +74,17 @@ def _open_quote(line: bytes, kind: FileKind) -> bytes:
             break
         elif ch == b"/" and kind is FileKind.JSON and line[i + 1 : i + 2] in (b"/", b"*"):
             break
-        elif ch == b'"' or (ch == b"'" and kind is not FileKind.JSON):
-            if kind is not FileKind.YAML or _yaml_value_starts(line, i):
+        elif ch in (b'"', b"'", b"[", b"{") and not (kind is FileKind.JSON and ch != b'"'):
+            if kind is FileKind.YAML and not _yaml_value_starts(line, i):
+                break  # a plain scalar: its quotes and brackets are just characters
+            if ch in (b"[", b"{"):
+                brackets.append(b"]" if ch == b"[" else b"}")
+            else:
                 quote = ch
-            elif kind is FileKind.YAML:
-                break  # a plain scalar: its quotes are just characters
+        elif ch in (b"]", b"}") and brackets:
+            brackets.pop()
         i += 1
-    return quote or b""
+    return (quote or b"") + b"".join(reversed(brackets))
 
 
 def _yaml_value_starts(line: bytes, i: int) -> bool:

@@ -1,0 +1,91 @@
+"""Ghost text (`textDocument/inlineCompletion`): fill-in-the-middle for models with the `insert`
+capability, else a plain continuation of the text before the cursor.
+
+A newer request for the same document cancels the older one, which closes its HTTP stream so
+that Ollama stops generating; `$/cancelRequest` does the same.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from lsprotocol import types
+
+from ollama_ls.client import OllamaError
+from ollama_ls.lsp.documents import config_document
+from ollama_ls.lsp.language_server import OllamaLanguageServer
+from ollama_ls.lsp.prompting import context_around
+from ollama_ls.scan import slot_at
+
+log = logging.getLogger(__name__)
+
+
+def _in_model_slot(server: OllamaLanguageServer, uri: str, position: types.Position) -> bool:
+    found = config_document(server, uri)
+    if found is None:
+        return False
+    document, kind = found
+    slot = slot_at(
+        document.source, kind, position.line, position.character, server.settings.model_keys
+    )
+    return slot is not None
+
+
+async def complete(
+    server: OllamaLanguageServer, params: types.InlineCompletionParams
+) -> types.InlineCompletionList | None:
+    settings = server.settings.inline_completion
+    uri, position = params.text_document.uri, params.position
+    if not settings.enable or _in_model_slot(server, uri, position):
+        return None
+    await asyncio.sleep(settings.debounce_ms / 1000)
+    tools = server.tools
+    model = settings.model or await tools.resolve_default_model_name()
+    capabilities = await tools.get_supported_capabilities(model)
+    document = server.workspace.get_text_document(uri)
+    context = context_around(document, position, context_lines=settings.context_lines)
+    if not context.prefix.strip() and not context.suffix.strip():
+        return None
+    request: dict = {"options": {"num_predict": settings.max_tokens, "temperature": 0.2}}
+    if capabilities.insert:
+        request.update(prompt=context.prefix, suffix=context.suffix)
+    else:
+        request.update(prompt=context.prefix, raw=True)
+    text_parts: list[str] = []
+    async with tools.client.generate(model, stream=True, **tools.generation_options(**request)) as stream:
+        async for chunk in stream:
+            text_parts.append(chunk.response)
+    text = "".join(text_parts)
+    if not text.strip():
+        return None
+    return types.InlineCompletionList(
+        items=[
+            types.InlineCompletionItem(
+                insert_text=text, range=types.Range(start=position, end=position)
+            )
+        ]
+    )
+
+
+def register(server: OllamaLanguageServer) -> None:
+    latest: dict[str, asyncio.Task] = {}
+
+    @server.feature(types.TEXT_DOCUMENT_INLINE_COMPLETION, types.InlineCompletionOptions())
+    async def inline_completion(
+        ls: OllamaLanguageServer, params: types.InlineCompletionParams
+    ) -> types.InlineCompletionList | None:
+        uri = params.text_document.uri
+        previous = latest.get(uri)
+        if previous is not None and not previous.done():
+            previous.cancel()  # superseded: its stream closes as the cancellation unwinds
+        task = asyncio.current_task()
+        latest[uri] = task
+        try:
+            return await complete(ls, params)
+        except OllamaError as error:
+            log.info("inline completion failed: %s", error.message)
+            return None
+        finally:
+            if latest.get(uri) is task:
+                del latest[uri]

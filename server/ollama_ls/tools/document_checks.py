@@ -1,0 +1,59 @@
+"""Check a document's model names against what the server has: used by the language server's
+diagnostics and by `ollama-ls check`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ollama_ls.checks import Finding, check_document
+from ollama_ls.client import OllamaError
+from ollama_ls.modelname import parse_name
+from ollama_ls.scan import FileKind, scan
+from ollama_ls.tools.editor_tools import OllamaEditorTools
+from ollama_ls.tools.models import ModelSummary
+
+
+async def installed_models_if_known(tools: OllamaEditorTools) -> list[ModelSummary] | None:
+    """The installed models, or None while the server cannot be reached (no false alarms)."""
+    status = tools.last_status
+    if status is not None and not status.reachable:
+        return None
+    try:
+        return await tools.list_available_models()
+    except OllamaError:
+        return None
+
+
+async def find_problems(
+    tools: OllamaEditorTools, text: str, kind: FileKind, model_keys: Sequence[str] = ()
+) -> list[Finding]:
+    models = await installed_models_if_known(tools)
+    names = None if models is None else [model.name for model in models]
+    capabilities = {} if models is None else await _capabilities_of_used(
+        tools, models, text, kind, model_keys
+    )
+    return check_document(text, kind, names, capabilities, model_keys, server=tools.base_url)
+
+
+async def _capabilities_of_used(
+    tools: OllamaEditorTools,
+    models: list[ModelSummary],
+    text: str,
+    kind: FileKind,
+    model_keys: Sequence[str],
+) -> dict[str, tuple[str, ...]]:
+    """Capabilities of the installed models this document names: from the list when it has
+    them, else from /api/show (cached)."""
+    used = {parse_name(slot.value.strip()).key() for slot in scan(text, kind, model_keys) if slot.value}
+    capabilities: dict[str, tuple[str, ...]] = {}
+    for model in models:
+        if parse_name(model.name).key() not in used:
+            continue
+        if model.capabilities:
+            capabilities[model.name] = model.capabilities
+            continue
+        try:
+            capabilities[model.name] = (await tools.get_supported_capabilities(model.name)).raw
+        except OllamaError:
+            continue
+    return capabilities
