@@ -21,8 +21,7 @@ INVALID_MODEL_NAME = "invalid-model-name"
 MODEL_NOT_INSTALLED = "model-not-installed"
 TAG_MISMATCH = "tag-mismatch"
 CAPABILITY_MISMATCH = "capability-mismatch"
-UNKNOWN_PARAMETER = "unknown-parameter"
-INVALID_PARAMETER_VALUE = "invalid-parameter-value"
+# Modelfile findings keep the scanner's codes: unknown-parameter, invalid-value, missing-value.
 
 
 @dataclass(frozen=True)
@@ -142,7 +141,14 @@ def check_document(
         if (finding := check_slot(slot, installed, capabilities or {}, server)) is not None
     ]
     if kind is FileKind.MODELFILE:
-        for problem in modelfile.unknown_parameters(text):
-            code = UNKNOWN_PARAMETER if problem.kind == "unknown" else INVALID_PARAMETER_VALUE
-            findings.append(Finding(problem.range, "warning", code, problem.message))
+        findings += [
+            Finding(
+                problem.range,
+                "warning",
+                problem.code,
+                problem.message,
+                alternatives=(problem.suggestion,) if problem.suggestion else (),
+            )
+            for problem in modelfile.check(text)
+        ]
     return sorted(findings, key=lambda f: (f.range.start.line, f.range.start.character))

@@ -1,7 +1,6 @@
 """.env files: *_MODEL keys, when the key or the file names Ollama."""
 
 import pytest
-
 from ollama_ls.scan import FileKind, scan, slot_at
 from scanhelp import text_in
 

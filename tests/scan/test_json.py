@@ -1,7 +1,6 @@
 """JSON and JSONC: model names in objects, comments allowed, half-typed strings."""
 
 import pytest
-
 from ollama_ls.scan import FileKind, scan, slot_at
 from scanhelp import text_in
 
@@ -17,7 +16,9 @@ def found(text, model_keys=()):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        pytest.param('{"provider": "ollama", "model": "llama3"}', [("model", "llama3", "chat")], id="sibling"),
+        pytest.param(
+            '{"provider": "ollama", "model": "llama3"}', [("model", "llama3", "chat")], id="sibling"
+        ),
         pytest.param(
             '{"models": [{"title": "L", "provider": "ollama", "model": "llama3.1:8b"},\n'
             ' {"title": "G", "provider": "openai", "model": "gpt-4o"}],\n'
@@ -30,9 +31,17 @@ def found(text, model_keys=()):
             [("ollama.model", "qwen3", "chat"), ("ollama.embedModel", "bge-m3", "embedding")],
             id="jsonc-dotted-settings",
         ),
-        pytest.param('{"ollama": {"models": ["a", "b:1b"]}}', [("models", "a", "chat"), ("models", "b:1b", "chat")], id="list"),
-        pytest.param('{"OLLAMA_MODEL": "llama3"}', [("OLLAMA_MODEL", "llama3", "chat")], id="key-names-ollama"),
-        pytest.param('[{"type": "ollama", "modelName": "phi4"}]', [("modelName", "phi4", "chat")], id="array-root"),
+        pytest.param(
+            '{"ollama": {"models": ["a", "b:1b"]}}',
+            [("models", "a", "chat"), ("models", "b:1b", "chat")],
+            id="list",
+        ),
+        pytest.param(
+            '{"OLLAMA_MODEL": "llama3"}', [("OLLAMA_MODEL", "llama3", "chat")], id="key-names-ollama"
+        ),
+        pytest.param(
+            '[{"type": "ollama", "modelName": "phi4"}]', [("modelName", "phi4", "chat")], id="array-root"
+        ),
     ],
 )
 def test_finds_model_names(text, expected):
@@ -66,11 +75,17 @@ def test_utf16_range_after_emoji():
 HALF_TYPED = [
     pytest.param('{"provider": "ollama", "model": "lla', 0, 36, "lla", 33, True, id="unclosed-at-eof"),
     pytest.param('{"provider": "ollama", "model": "', 0, 33, "", 33, True, id="open-quote-at-eof"),
-    pytest.param('{"provider": "ollama", "model": "|"}'.replace("|", ""), 0, 33, "", 33, True, id="empty-quotes"),
+    pytest.param(
+        '{"provider": "ollama", "model": "|"}'.replace("|", ""), 0, 33, "", 33, True, id="empty-quotes"
+    ),
     pytest.param('{"provider": "ollama", "model": ', 0, 32, "", 32, False, id="no-value-at-eof"),
     pytest.param('{"provider": "ollama", "model": \n}', 0, 32, "", 32, False, id="no-value-before-brace"),
-    pytest.param('{\n "provider": "ollama",\n "model": "ll\n "x": 1\n}', 2, 13, "ll", 11, True, id="unclosed-mid-file"),
-    pytest.param('{\n "provider": "ollama",\n "model": "ll"\n "x": 1\n}', 2, 13, "ll", 11, True, id="missing-comma"),
+    pytest.param(
+        '{\n "provider": "ollama",\n "model": "ll\n "x": 1\n}', 2, 13, "ll", 11, True, id="unclosed-mid-file"
+    ),
+    pytest.param(
+        '{\n "provider": "ollama",\n "model": "ll"\n "x": 1\n}', 2, 13, "ll", 11, True, id="missing-comma"
+    ),
     pytest.param('{"ollama": {"models": ["a", "b', 0, 30, "b", 29, True, id="unclosed-list"),
 ]
 
@@ -84,7 +99,9 @@ def test_slot_at_half_typed(text, line, character, value, start, quoted):
     assert text_in(text, slot.range) == value
 
 
-@pytest.mark.parametrize(("character", "hit"), [(31, False), (32, False), (33, True), (39, True), (40, False)])
+@pytest.mark.parametrize(
+    ("character", "hit"), [(31, False), (32, False), (33, True), (39, True), (40, False)]
+)
 def test_slot_at_cursor_positions(character, hit):
     text = '{"provider": "ollama", "model": "llama3"}'
     assert (slot_at(text, FileKind.JSON, 0, character) is not None) == hit

@@ -1,5 +1,4 @@
 import pytest
-
 from ollama_ls.scan import FileKind, file_kind_for
 
 

@@ -1,7 +1,6 @@
 """Modelfiles: the FROM slot, the tables, findings and completion contexts."""
 
 import pytest
-
 from ollama_ls.scan import FileKind, modelfile, scan, slot_at
 from scanhelp import text_in
 
@@ -108,7 +107,9 @@ def test_value_types(line, problem):
 
 def test_check_gives_all_findings_in_order():
     text = "PARAMETER temperature hot\nPARAMETER mirostat 1\n"
-    assert [f.code for f in modelfile.check(text)] == ["invalid-value", "unknown-parameter"]
+    findings = modelfile.check(text)
+    assert [f.code for f in findings] == ["invalid-value", "unknown-parameter"]
+    assert [f.kind for f in findings] == ["invalid", "unknown"]
 
 
 def test_parameters_inside_blocks_are_not_checked():

@@ -2,7 +2,6 @@
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from ollama_ls.scan import FileKind, modelfile, scan, slot_at
 from scanhelp import lsp_lines, text_in
 
@@ -14,7 +13,26 @@ PIECES = st.sampled_from(
         "\n", "\r\n", "\r", "  ", "\t", "llama3:8b", "😀", "é", "\\", "---", "./x.gguf", "export ", "[[", "]]",
     ]
 )  # fmt: skip
-TEXTS = st.one_of(st.text(max_size=200), st.lists(PIECES, max_size=60).map("".join))
+SEEDS = [
+    "llm:\n  provider: ollama\n  model: 'llama3:8b'\n  models: [a, \"b\"]\nembeddings:\n  ollama:\n    - model: x\n",
+    '// c\n{"models": [{"provider": "ollama", "model": "😀llama3"}], "ollama": {"embed_model": "e"}}',
+    '[ollama]\nmodel = "llama3"\n[[x]]\nprovider = "ollama"\nmodels = ["a", \'b\']\ny = {model = "c"}\n',
+    'OLLAMA_HOST=h\nexport CHAT_MODEL="qwen3:8b" # c\nEMBED_MODEL=é\n',
+    'FROM llama3\nPARAMETER temperature hot\nSYSTEM """\nFROM x\n"""\nFROM "q"\n',
+]
+
+
+@st.composite
+def edited_seeds(draw):
+    """A real document cut short and with pieces typed into it: half-typed text."""
+    text = draw(st.sampled_from(SEEDS))
+    for _ in range(draw(st.integers(0, 3))):
+        at = draw(st.integers(0, len(text)))
+        text = text[:at] + draw(PIECES) + text[at:]
+    return text[: draw(st.integers(0, len(text)))]
+
+
+TEXTS = st.one_of(st.text(max_size=200), st.lists(PIECES, max_size=60).map("".join), edited_seeds())
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -1,7 +1,6 @@
 """The context rules, the same across formats."""
 
 import pytest
-
 from ollama_ls.scan import FileKind, scan
 from ollama_ls.scan.slots import is_model_key, kind_of
 

@@ -1,7 +1,6 @@
 """TOML: tables, dotted keys, arrays of tables, inline tables, half-typed values."""
 
 import pytest
-
 from ollama_ls.scan import FileKind, scan, slot_at
 from scanhelp import text_in
 
@@ -17,18 +16,36 @@ def found(text, model_keys=()):
     ("text", "expected"),
     [
         pytest.param('[ollama]\nmodel = "llama3"\n', [("model", "llama3", "chat")], id="ollama-table"),
-        pytest.param('[llm]\nprovider = "ollama"\nmodel = "x"\n', [("model", "x", "chat")], id="provider-sibling"),
+        pytest.param(
+            '[llm]\nprovider = "ollama"\nmodel = "x"\n', [("model", "x", "chat")], id="provider-sibling"
+        ),
         pytest.param('ollama.model = "x"\n', [("model", "x", "chat")], id="dotted-key"),
-        pytest.param('[tool.ollama]\nembed_model = \'bge-m3\'\n', [("embed_model", "bge-m3", "embedding")], id="nested-header-literal"),
-        pytest.param('[llm]\nllm.provider = "ollama"\nllm.model = "x"\n', [("model", "x", "chat")], id="dotted-siblings"),
+        pytest.param(
+            "[tool.ollama]\nembed_model = 'bge-m3'\n",
+            [("embed_model", "bge-m3", "embedding")],
+            id="nested-header-literal",
+        ),
+        pytest.param(
+            '[llm]\nllm.provider = "ollama"\nllm.model = "x"\n',
+            [("model", "x", "chat")],
+            id="dotted-siblings",
+        ),
         pytest.param(
             '[[servers]]\nprovider = "ollama"\nmodel = "a"\n[[servers]]\nprovider = "openai"\nmodel = "b"\n',
             [("model", "a", "chat")],
             id="array-of-tables",
         ),
         pytest.param('x = {provider = "ollama", model = "b"}\n', [("model", "b", "chat")], id="inline-table"),
-        pytest.param('[ollama]\nmodels = ["a", \'b\']\n', [("models", "a", "chat"), ("models", "b", "chat")], id="array"),
-        pytest.param('[ollama]\n"model" = """llama3"""\n', [("model", "llama3", "chat")], id="quoted-key-multiline-string"),
+        pytest.param(
+            "[ollama]\nmodels = [\"a\", 'b']\n",
+            [("models", "a", "chat"), ("models", "b", "chat")],
+            id="array",
+        ),
+        pytest.param(
+            '[ollama]\n"model" = """llama3"""\n',
+            [("model", "llama3", "chat")],
+            id="quoted-key-multiline-string",
+        ),
     ],
 )
 def test_finds_model_names(text, expected):
@@ -58,7 +75,9 @@ def test_utf16_range_after_emoji():
 HALF_TYPED = [
     pytest.param('[llm]\nprovider = "ollama"\nmodel = ', 2, 8, "", id="empty-at-eof"),
     pytest.param('[llm]\nprovider = "ollama"\nmodel = "lla', 2, 12, "lla", id="unclosed"),
-    pytest.param('[llm]\nprovider = "ollama"\nmodel = "lla\nhost = "h"\n', 2, 12, "lla", id="unclosed-mid-file"),
+    pytest.param(
+        '[llm]\nprovider = "ollama"\nmodel = "lla\nhost = "h"\n', 2, 12, "lla", id="unclosed-mid-file"
+    ),
     pytest.param('[llm]\nprovider = "ollama"\nmodel = ""', 2, 9, "", id="empty-quotes"),
     pytest.param('[ollama]\nmodels = ["a", "b', 1, 17, "b", id="unclosed-array"),
 ]

@@ -1,9 +1,7 @@
 """YAML: which values are Ollama model names, in whole and half-typed documents."""
 
 import pytest
-
 from ollama_ls.scan import FileKind, scan, slot_at
-
 from scanhelp import text_in
 
 
@@ -29,7 +27,9 @@ def found(text, model_keys=()):
             [("model_name", "llama3:8b", "chat")],
             id="type-ollama-chat-double-quoted",
         ),
-        pytest.param("backend: ollama\nchatModel: mistral\n", [("chatModel", "mistral", "chat")], id="camel-case"),
+        pytest.param(
+            "backend: ollama\nchatModel: mistral\n", [("chatModel", "mistral", "chat")], id="camel-case"
+        ),
         pytest.param("ollama_model: llama3\n", [("ollama_model", "llama3", "chat")], id="key-names-ollama"),
         pytest.param(
             "embeddings:\n  provider: ollama\n  model: nomic-embed-text\n",
@@ -74,8 +74,16 @@ def found(text, model_keys=()):
             [("OLLAMA_EMBED_MODEL", "nomic-embed-text", "embedding")],
             id="compose-environment-list",
         ),
-        pytest.param("---\nollama:\n  model: a\n---\nollama:\n  model: b\n", [("model", "a", "chat"), ("model", "b", "chat")], id="two-documents"),
-        pytest.param("ollama:\n  model: &m llama3 # the default\n", [("model", "llama3", "chat")], id="anchor-and-comment"),
+        pytest.param(
+            "---\nollama:\n  model: a\n---\nollama:\n  model: b\n",
+            [("model", "a", "chat"), ("model", "b", "chat")],
+            id="two-documents",
+        ),
+        pytest.param(
+            "ollama:\n  model: &m llama3 # the default\n",
+            [("model", "llama3", "chat")],
+            id="anchor-and-comment",
+        ),
     ],
 )
 def test_finds_model_names(text, expected):
@@ -89,8 +97,12 @@ def test_finds_model_names(text, expected):
         pytest.param("llm:\n  provider: openai\n  model: gpt-4o\n", id="openai-provider"),
         pytest.param("model: gpt-4o\n", id="no-context"),
         pytest.param("ollama:\n  host: http://localhost:11434\n  keep_alive: 5m\n", id="no-model-key"),
-        pytest.param("provider: ollama\nopenai:\n  model: gpt-4o\n", id="other-provider-section-ends-context"),
-        pytest.param("ollama:\n  llm:\n    provider: anthropic\n    model: claude\n", id="explicit-provider-wins"),
+        pytest.param(
+            "provider: ollama\nopenai:\n  model: gpt-4o\n", id="other-provider-section-ends-context"
+        ),
+        pytest.param(
+            "ollama:\n  llm:\n    provider: anthropic\n    model: claude\n", id="explicit-provider-wins"
+        ),
         pytest.param("ollama:\n  model: null\n  chat_model: ~\n  embed_model:\n", id="nulls-and-empty"),
         pytest.param("ollama:\n  supermodel: x\n  models: just-a-string\n", id="not-model-keys"),
         pytest.param("ollama:\n  model:\n    name: llama3\n", id="mapping-value"),
@@ -128,7 +140,14 @@ HALF_TYPED = [
     pytest.param("ollama:\n  model:   ", 1, 10, "", 10, id="empty-cursor-among-blanks"),
     pytest.param("ollama:\n  model:\n  host: x\n", 1, 8, "", 8, id="empty-no-blank"),
     pytest.param('llm:\n  provider: ollama\n  model: "lla', 2, 13, "lla", 10, id="unclosed-double-quote"),
-    pytest.param("llm:\n  provider: ollama\n  model: 'l\nother: 1\n", 2, 11, "l", 10, id="unclosed-single-quote-mid-file"),
+    pytest.param(
+        "llm:\n  provider: ollama\n  model: 'l\nother: 1\n",
+        2,
+        11,
+        "l",
+        10,
+        id="unclosed-single-quote-mid-file",
+    ),
     pytest.param('ollama:\n  model: ""\n', 1, 10, "", 10, id="empty-quotes"),
     pytest.param("ollama:\n  models:\n    - llama3\n    - ", 3, 6, "", 6, id="empty-list-item"),
     pytest.param("ollama:\n  models: [llama3, q", 1, 20, "q", 19, id="unclosed-flow-list"),

@@ -140,6 +140,8 @@ class NdjsonStream(Generic[ChunkT]):
                 self._lines = self._splitter.flush()
                 return self._lines.pop(0) if self._lines else None
             except httpx.HTTPError as exc:
+                if self._done:  # everything arrived; a broken ending changes nothing
+                    return None
                 raise self._target.transport_error(exc) from exc
             self._lines = self._splitter.feed(data)
         return self._lines.pop(0)
@@ -159,10 +161,11 @@ class NdjsonStream(Generic[ChunkT]):
         return chunk
 
     async def _fail(self, exc: BaseException) -> None:
+        error = exc if isinstance(exc, OllamaError) else None
         self._recorder.finish(
-            self._status, tokens=self._tokens(None), chunk_count=self._chunk_count,
-            error=exc if isinstance(exc, OllamaError) else None,
-            closed_early=not isinstance(exc, OllamaError),
+            error.status if error is not None and error.status else self._status,
+            tokens=self._tokens(None) if self._chunk_count else None,
+            chunk_count=self._chunk_count, error=error, closed_early=error is None,
         )  # fmt: skip
         await self._close_response()
 

@@ -114,7 +114,7 @@ class ShowResponse(WireModel):
 
 
 class PullProgress(ChunkModel):
-    status: str
+    status: str = ""
     digest: str | None = None
     total: int | None = None
     completed: int | None = None

@@ -83,11 +83,12 @@ class Faults:
             self._active.append(fault)
         return fault
 
-    def take(self, path: str, model: str | None) -> Fault | None:
-        """The first fault matching a request, counting one use of it."""
+    def take(self, path: str, model: str | None, streaming: bool) -> Fault | None:
+        """The first fault matching a request, counting one use of it. Mid-stream faults
+        only match the endpoints that stream (generate, chat, pull)."""
         with self._lock:
             for fault in self._active:
-                if fault.matches(path, model):
+                if fault.matches(path, model) and (streaming or not fault.mid_stream):
                     if fault.times is not None:
                         fault.times -= 1
                         if fault.times <= 0:

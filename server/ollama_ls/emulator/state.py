@@ -89,6 +89,8 @@ class EmulatorState:
         self.response_tokens: list[str] | None = None
         self.thinking_tokens: list[str] | None = None
         self.api_key: str | None = None
+        self.extra_origins: list[str] = []  # OLLAMA_ORIGINS
+        self.check_host = True  # Ollama checks the Host header when it listens on loopback
         self.stopping = False
         self._log_lock = threading.Lock()
         self._requests: list[RecordedRequest] = []
@@ -101,6 +103,7 @@ class EmulatorState:
         for model in installed:
             self.registry.add(model.renamed(model.name, model.modified_ns))
         self.running: dict[str, RunningModel] = {}
+        self.downloaded_blobs: set[str] = set()  # blobs of pulls that did not finish
         self.mark_loaded(self.installed.find("llama3.2:latest"), DEFAULT_KEEP_ALIVE_NS)
 
     # ---- running models ----
@@ -137,7 +140,8 @@ class EmulatorState:
     # ---- blobs ----
 
     def blobs_on_disk(self) -> set[str]:
-        return {layer.digest for model in self.installed.values() for layer in model.layers}
+        installed = {layer.digest for model in self.installed.values() for layer in model.layers}
+        return installed | self.downloaded_blobs
 
     # ---- request log ----
 

@@ -54,8 +54,10 @@ class Responder:
     non-stream answer is built by the handler from the lines it produced.
     """
 
-    def __init__(self, request: web.Request, stream: bool) -> None:
+    def __init__(self, request: web.Request, stream: bool,
+                 error_content_type: str = JSON_UTF8) -> None:
         self.request = request
+        self.error_content_type = error_content_type
         self.stream = stream
         self.record = request.get("record")
         self.fault: Fault | None = request.get("stream_fault")
@@ -75,7 +77,7 @@ class Responder:
     async def error_line(self, message: str, status: int = 500) -> None:
         """Ollama's streamResponse: an error status before the first byte, a line after it."""
         if not self.stream:
-            raise ApiError(status, message, JSON_UTF8)
+            raise ApiError(status, message, self.error_content_type)
         if not self.started:
             raise ApiError(status, message, JSON_PLAIN)
         await self._write(gojson.dumps({"error": message}) + "\n")

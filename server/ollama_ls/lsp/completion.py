@@ -90,7 +90,7 @@ def modelfile_items(text: str, position: types.Position) -> list[types.Completio
             types.CompletionItem(
                 label=name,
                 kind=types.CompletionItemKind.Property,
-                detail=f"{spec.type} · default {spec.default}",
+                detail=spec.type if spec.default is None else f"{spec.type} · default {spec.default}",
                 documentation=spec.doc,
                 insert_text=f"{name} ",
             )

@@ -30,7 +30,10 @@ def _found(data: bytes, kind: FileKind, model_keys: Sequence[str]) -> list[Found
         return find_env(data, model_keys)
     if kind is FileKind.MODELFILE:
         return modelfile.find_from(data)
-    return find(_TREES[kind](data), model_keys)
+    try:
+        return find(_TREES[kind](data), model_keys)
+    except RecursionError:  # thousands of nested brackets: no config file looks like that
+        return []
 
 
 def _slot(found: Found, index: LineIndex, kind: FileKind, span: Range | None = None) -> Slot:

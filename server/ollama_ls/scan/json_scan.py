@@ -45,8 +45,7 @@ def _string(node: TSNode, data: bytes) -> Scalar:
 def _object(node: TSNode, data: bytes) -> Mapping:
     """The pairs of an object; inside ERROR nodes, also `"key": value` left loose."""
     mapping = Mapping()
-    children = node.named_children
-    for i, child in enumerate(children):
+    for child in node.named_children:
         if child.type == "pair":
             key, value = child.child_by_field_name("key"), child.child_by_field_name("value")
             if key is not None and key.type == "string":

@@ -36,7 +36,7 @@ PARAMETERS: dict[str, Parameter] = {
     "seed": Parameter("int", "Random seed; a fixed seed gives repeatable output (-1: random).", -1),
     "num_predict": Parameter("int", "Maximum tokens to generate (-1: no limit).", -1),
     "top_k": Parameter("int", "Sample only from the k most likely tokens.", 40),
-    "top_p": Parameter("float", "Nucleus sampling: sample from the tokens within this probability mass.", 0.9),
+    "top_p": Parameter("float", "Nucleus sampling: sample only within this probability mass.", 0.9),
     "min_p": Parameter("float", "Drop tokens less likely than min_p times the most likely one.", 0.0),
     "typical_p": Parameter("float", "Locally typical sampling (1.0: off).", 1.0),
     "repeat_last_n": Parameter("int", "How far back the repeat penalty looks, in tokens.", 64),
@@ -66,6 +66,13 @@ class Finding:
     message: str
     code: Literal["unknown-parameter", "invalid-value", "missing-value"]
     suggestion: str | None = None  # a valid name to replace `name` with
+
+    @property
+    def kind(self) -> Literal["unknown", "invalid", "missing"]:
+        """The short form of `code`."""
+        if self.code == "unknown-parameter":
+            return "unknown"
+        return "invalid" if self.code == "invalid-value" else "missing"
 
 
 @dataclass(frozen=True)
@@ -98,7 +105,9 @@ def instructions(data: bytes) -> Iterator[Instruction]:
         match = _WORD.match(line)
         if in_block or not match:
             continue
-        yield Instruction(decode(match.group(1)), offset + match.start(1), offset + match.end(1), offset, line)
+        yield Instruction(
+            decode(match.group(1)), offset + match.start(1), offset + match.end(1), offset, line
+        )
 
 
 _WORD = re.compile(rb"[ \t]*([A-Za-z_]+)")  # a comment line never matches

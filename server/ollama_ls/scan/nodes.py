@@ -6,7 +6,6 @@ Offsets are UTF-8 byte offsets into the original document.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
 
 
 @dataclass
@@ -39,7 +38,7 @@ class Opaque:
     """A value that is not a string (number, bool, null, block scalar ...)."""
 
 
-Node = Union[Scalar, Mapping, Sequence, Opaque]
+Node = Scalar | Mapping | Sequence | Opaque
 
 
 @dataclass(frozen=True)

@@ -31,10 +31,14 @@ def parse(data: bytes, kind: FileKind) -> tree_sitter.Tree:
 
 
 def error_count(node: tree_sitter.Node) -> int:
-    if not node.has_error:
-        return 0
-    own = 1 if node.is_error or node.is_missing else 0
-    return own + sum(error_count(child) for child in node.children)
+    """How many ERROR and MISSING nodes the tree has."""
+    count, todo = 0, [node]
+    while todo:
+        node = todo.pop()
+        if node.has_error:
+            count += node.is_error or node.is_missing
+            todo.extend(node.children)
+    return count
 
 
 Convert = Callable[[tree_sitter.Node, bytes], list[Node]]

@@ -122,9 +122,7 @@ def _walk(node: Node, path: tuple[str, ...], in_ollama: bool, model_keys, found)
         keys = (*path, key)
         if inner and is_model_key(key, model_keys) and isinstance(value, Scalar):
             found.append(Found(key, kind_of(keys), value))
-        elif inner and (is_model_key(key, model_keys) or is_list_key(key)) and isinstance(
-            value, Sequence
-        ):
+        elif inner and (is_model_key(key, model_keys) or is_list_key(key)) and isinstance(value, Sequence):
             for item in value.items:
                 if isinstance(item, Scalar):
                     found.append(Found(key, kind_of(keys), item))

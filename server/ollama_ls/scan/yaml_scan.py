@@ -8,8 +8,8 @@ from tree_sitter import Node as TSNode
 
 from .languages import FileKind
 from .nodes import Mapping, Node, Opaque, Scalar, Sequence, empty_at
-from .positions import decode
 from .parsing import parse, parse_tolerantly, remap
+from .positions import decode
 
 _CONTENT = {
     "block_mapping", "block_sequence", "flow_mapping", "flow_sequence", "plain_scalar",
@@ -43,7 +43,7 @@ def _chunks(data: bytes) -> list[tuple[int, int]]:
     starts = [m.start() for m in _TOP_LEVEL.finditer(data)]
     if not starts or starts[0] != 0:
         starts.insert(0, 0)
-    return list(zip(starts, [*starts[1:], len(data)]))
+    return list(zip(starts, [*starts[1:], len(data)], strict=True))
 
 
 def convert(root: TSNode, data: bytes) -> list[Node]:
@@ -51,9 +51,9 @@ def convert(root: TSNode, data: bytes) -> list[Node]:
         return [_error_mapping(root, data)]
     roots = []
     for child in root.named_children:
-        if child.type == "document" or child.type == "ERROR":
-            roots.extend(convert(child, data) if child.type == "document" else [_value(child, data)])
-        elif child.type in ("block_node", "flow_node"):
+        if child.type == "document":
+            roots.extend(convert(child, data))
+        elif child.type in ("block_node", "flow_node", "ERROR"):
             roots.append(_value(child, data))
     return roots
 
@@ -84,7 +84,9 @@ def _value(node: TSNode, data: bytes) -> Node:
     if kind == "block_sequence":
         return Sequence([_item(c, data) for c in node.named_children if c.type == "block_sequence_item"])
     if kind == "flow_sequence":
-        return Sequence([_flow_item(c, data) for c in node.named_children if c.type in ("flow_node", "flow_pair")])
+        return Sequence(
+            [_flow_item(c, data) for c in node.named_children if c.type in ("flow_node", "flow_pair")]
+        )
     if kind == "ERROR":
         return _error_mapping(node, data)
     return Opaque()
@@ -164,8 +166,10 @@ def _error_mapping(error: TSNode, data: bytes) -> Mapping:
                 after = children[i + 2] if i + 2 < len(children) else None
                 value: Node = empty_at(data, follows.end_byte)
                 i += 1
-                if after is not None and after.type in ("flow_node", "block_node") and not (
-                    i + 2 < len(children) and children[i + 2].type == ":"
+                if (
+                    after is not None
+                    and after.type in ("flow_node", "block_node")
+                    and not (i + 2 < len(children) and children[i + 2].type == ":")
                 ):
                     value = _value(after, data)
                     i += 1

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import time
 from collections.abc import AsyncIterator, Callable
 from typing import Any
@@ -67,8 +68,12 @@ class OllamaEditorTools:
     # -- construction -----------------------------------------------------------------------
 
     def _server_urls(self) -> list[str]:
-        primary = resolve_base_url(explicit=self.config.base_url)
-        fallbacks = [resolve_base_url(explicit=url) for url in self.config.fallback_urls]
+        primary = resolve_base_url(explicit=self.config.base_url, env=os.environ)
+        fallbacks = [
+            resolve_base_url(explicit=url, env=os.environ)
+            for url in self.config.fallback_urls
+            if url.strip()
+        ]
         return list(dict.fromkeys([primary, *fallbacks]))
 
     def _endpoint(self, url: str) -> Endpoint:

@@ -1,0 +1,92 @@
+"""End-to-end fixtures: `ollama-ls serve` as a subprocess, driven by pytest-lsp, talking to an
+emulator over real sockets."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+from tests.lsp.editor import Editor
+
+SERVER = [sys.executable, "-m", "ollama_ls", "serve"]
+
+
+def settings_for(emulator: Any, **overrides: Any) -> dict[str, Any]:
+    settings = {
+        "baseUrl": emulator.base_url,
+        "healthCheckInterval": 0.3,
+        "modelCacheTtl": 30,
+        "diagnostics": {"debounceMs": 50},
+        "inlineCompletion": {"enable": True, "debounceMs": 10},
+    }
+    settings.update(overrides)
+    return settings
+
+
+class Session:
+    """The client plus what tests keep asking for: notifications of a kind, and waiting."""
+
+    def __init__(self, client: LanguageClient) -> None:
+        self.client = client
+        self.editor = Editor(client)
+        self.statuses: list[dict] = []
+        self.progress: list[dict] = []
+        client.feature("ollama/status")(lambda params: self.statuses.append(_plain(params)))
+        client.feature("ollama/progress")(lambda params: self.progress.append(_plain(params)))
+
+    async def until(self, predicate: Callable[[], Any], timeout: float = 10.0) -> Any:
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            value = predicate()
+            if value:
+                return value
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError("condition not met in time")
+            await asyncio.sleep(0.02)
+
+    @property
+    def messages(self) -> list[str]:
+        return [message.message for message in self.client.messages]
+
+    def diagnostics(self, uri: str) -> list[types.Diagnostic]:
+        return self.client.diagnostics.get(uri, [])
+
+    def codes(self, uri: str) -> list[str]:
+        return sorted(str(d.code) for d in self.diagnostics(uri))
+
+
+def _plain(value: Any) -> Any:
+    """pygls hands custom params over as namedtuples: turn them back into dicts and lists."""
+    if hasattr(value, "_asdict"):
+        return {key: _plain(item) for key, item in value._asdict().items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value
+
+
+async def start_session(
+    lsp_client: LanguageClient, initialization_options: dict | None, spec: str = "visual-studio-code"
+) -> Session:
+    session = Session(lsp_client)
+    await lsp_client.initialize_session(
+        types.InitializeParams(
+            capabilities=client_capabilities(spec),
+            initialization_options=initialization_options,
+        )
+    )
+    return session
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER))
+async def session(lsp_client: LanguageClient, emulator):
+    session = await start_session(lsp_client, {"ollama": settings_for(emulator)})
+    await session.until(lambda: session.statuses)
+    yield session
+    await lsp_client.shutdown_session()
