@@ -167,7 +167,7 @@ async def test_every_string_through_the_client(row, ollama, client):
     assert caught.value.ollama_message == message
     assert caught.value.status == status
     direct = error_from_response(status, json.dumps({"error": message}), endpoint=endpoint,
-                                 model=caught.value.model, server=BASE)  # fmt: skip
+                                 model=caught.value.model, server=BASE)
     assert caught.value.suggestion == direct.suggestion
 
 
@@ -206,8 +206,8 @@ def test_capability_and_model_are_extracted():
         endpoint="/api/chat", model="foo",
     )
     assert tools.capability == "tools" and tools.model == "foo"
-    missing = error_from_response(404, '{"error":"model \\"nomic\\" not found, try pulling it first"}',
-                                  endpoint="/api/embed")
+    body = json.dumps({"error": 'model "nomic" not found, try pulling it first'})
+    missing = error_from_response(404, body, endpoint="/api/embed")
     assert missing.model == "nomic"
 
 

@@ -2,6 +2,8 @@
 
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 import respx
 
 from ollama_ls.client import ClientConfig, OllamaClient, go_host, parse_ollama_host
@@ -127,3 +129,8 @@ async def test_path_prefix_is_kept_in_request_urls():
             assert client.base_url == "https://proxy.test:443/ollama"
             assert await client.list_models() == []
     assert route.called
+
+
+@given(st.text())
+def test_any_ollama_host_value_gives_a_url(value):
+    assert "://" in parse_ollama_host(value)

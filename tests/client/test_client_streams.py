@@ -2,6 +2,8 @@
 
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from clienthelp import client, ndjson, ollama, sent_json, split_every, streamed  # noqa: F401
 from ollama_ls.client import (
@@ -19,7 +21,7 @@ from ollama_ls.client.ndjson import LineSplitter
 TOKENS = ["Hé", "llo", " wörld", " 🌍"]
 FINAL = {"model": "m", "created_at": "t", "response": "", "done": True, "done_reason": "stop",
          "total_duration": 900_000_000, "prompt_eval_count": 12, "eval_count": 4,
-         "eval_duration": 200_000_000}  # fmt: skip
+         "eval_duration": 200_000_000}
 
 
 def first_line(body: bytes) -> bytes:
@@ -28,7 +30,7 @@ def first_line(body: bytes) -> bytes:
 
 def generate_lines(tokens=TOKENS, final=FINAL):
     return ndjson(*({"model": "m", "created_at": "t", "response": t, "done": False}
-                    for t in tokens), final)  # fmt: skip
+                    for t in tokens), final)
 
 
 FIRST_LINE = first_line(generate_lines())
@@ -40,11 +42,12 @@ def chat_lines():
                                                        "thinking": "Let me"}, "done": False},
         {"model": "m", "created_at": "t", "message": {"role": "assistant", "content": "Hi"},
          "done": False},
-        {"model": "m", "created_at": "t", "message": {"role": "assistant", "content": "", "tool_calls": [
-            {"function": {"index": 0, "name": "f", "arguments": {"x": 1}}}]}, "done": False},
+        {"model": "m", "created_at": "t", "done": False, "message": {
+            "role": "assistant", "content": "",
+            "tool_calls": [{"function": {"index": 0, "name": "f", "arguments": {"x": 1}}}]}},
         {"model": "m", "created_at": "t", "message": {"role": "assistant", "content": ""},
          "done": True, "done_reason": "stop", "eval_count": 2, "eval_duration": 1_000_000_000},
-    )  # fmt: skip
+    )
 
 
 @pytest.mark.parametrize("size", [1, 2, 3, 7, 64, 10_000])
@@ -66,6 +69,19 @@ def test_line_splitter_keeps_a_last_line_without_newline():
     assert splitter.feed(b":2}") == []
     assert splitter.flush() == [b'{"b":2}']
     assert splitter.flush() == []
+
+
+@given(
+    lines=st.lists(st.text(min_size=1).filter(lambda t: "\n" not in t and t.strip())),
+    cuts=st.lists(st.integers(min_value=0, max_value=400)),
+)
+def test_line_splitter_finds_the_same_lines_whatever_the_reads(lines, cuts):
+    data = "".join(line + "\n" for line in lines).encode()
+    bounds = sorted({0, len(data), *(c for c in cuts if c < len(data))})
+    splitter = LineSplitter()
+    found = [line for a, b in zip(bounds, bounds[1:]) for line in splitter.feed(data[a:b])]
+    found += splitter.flush()
+    assert [line.decode() for line in found] == lines
 
 
 async def test_blank_lines_and_crlf_are_ignored(ollama, client):

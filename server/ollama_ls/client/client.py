@@ -53,11 +53,11 @@ class OllamaClient:
         self._timeout = httpx.Timeout(
             connect=cfg.connect_timeout, read=cfg.read_timeout,
             write=cfg.read_timeout, pool=cfg.read_timeout,
-        )  # fmt: skip
+        )
         self._pull_timeout = httpx.Timeout(
             connect=cfg.connect_timeout, read=cfg.pull_timeout,
             write=cfg.read_timeout, pool=cfg.read_timeout,
-        )  # fmt: skip
+        )
         self._http = httpx.AsyncClient(
             base_url=cfg.base_url,
             headers={
@@ -128,10 +128,10 @@ class OllamaClient:
 
     @overload
     def generate(self, model: str, prompt: str = ..., *, stream: Literal[False] = ...,
-                 **options: Any) -> Awaitable[GenerateResponse]: ...  # fmt: skip
+                 **options: Any) -> Awaitable[GenerateResponse]: ...
     @overload
     def generate(self, model: str, prompt: str = ..., *, stream: Literal[True],
-                 **options: Any) -> GenerateStream: ...  # fmt: skip
+                 **options: Any) -> GenerateStream: ...
 
     def generate(
         self,
@@ -156,26 +156,27 @@ class OllamaClient:
             images=_encode_images(images), format=format, think=think, raw=raw,
             keep_alive=keep_alive, options=options, logprobs=logprobs,
             top_logprobs=top_logprobs, stream=stream,
-        )  # fmt: skip
+        )
         prompt_chars = len(prompt) + len(system or "") + len(suffix or "")
         if stream:
             return self._stream(GenerateStream, "/api/generate", model, payload,
-                                prompt_chars=prompt_chars)  # fmt: skip
+                                prompt_chars=prompt_chars)
 
         def tokens(result: GenerateResponse) -> TokenCounts:
             return token_counts(result, prompt_chars=prompt_chars,
                                 completion_chars=len(result.response) + len(result.thinking or ""),
-                                generating_s=None)  # fmt: skip
+                                generating_s=None)
 
         return self._call("POST", "/api/generate", GenerateResponse, model=model,
-                          payload=payload, tokens=tokens)  # fmt: skip
+                          payload=payload, tokens=tokens)
 
     @overload
     def chat(self, model: str, messages: Sequence[Message | Mapping[str, Any]] = ..., *,
-             stream: Literal[False] = ..., **options: Any) -> Awaitable[ChatResponse]: ...  # fmt: skip
+             stream: Literal[False] = ..., **options: Any) -> Awaitable[ChatResponse]:
+        ...
     @overload
     def chat(self, model: str, messages: Sequence[Message | Mapping[str, Any]] = ..., *,
-             stream: Literal[True], **options: Any) -> ChatStream: ...  # fmt: skip
+             stream: Literal[True], **options: Any) -> ChatStream: ...
 
     def chat(
         self,
@@ -197,7 +198,7 @@ class OllamaClient:
             model=model, messages=wire_messages, tools=list(tools) if tools else None,
             format=format, think=think, keep_alive=keep_alive, options=options,
             logprobs=logprobs, top_logprobs=top_logprobs, stream=stream,
-        )  # fmt: skip
+        )
         prompt_chars = sum(len(message.get("content") or "") for message in wire_messages)
         if stream:
             return self._stream(ChatStream, "/api/chat", model, payload, prompt_chars=prompt_chars)
@@ -206,10 +207,10 @@ class OllamaClient:
             answer = result.message
             return token_counts(result, prompt_chars=prompt_chars,
                                 completion_chars=len(answer.content) + len(answer.thinking or ""),
-                                generating_s=None)  # fmt: skip
+                                generating_s=None)
 
         return self._call("POST", "/api/chat", ChatResponse, model=model, payload=payload,
-                          tokens=tokens)  # fmt: skip
+                          tokens=tokens)
 
     # --- embeddings and residency ------------------------------------------------------
 
@@ -231,24 +232,24 @@ class OllamaClient:
             return await self._embed_legacy(model, texts, keep_alive, options, prompt_chars)
         payload = _without_none(model=model, input=input if isinstance(input, str) else texts,
                                 dimensions=dimensions, truncate=truncate,
-                                keep_alive=keep_alive, options=options)  # fmt: skip
+                                keep_alive=keep_alive, options=options)
         return await self._call(
             "POST", "/api/embed", EmbedResponse, model=model, payload=payload,
             tokens=lambda r: token_counts(r, prompt_chars=prompt_chars, completion_chars=0,
                                           generating_s=None),
-        )  # fmt: skip
+        )
 
     async def _embed_legacy(self, model, texts, keep_alive, options, prompt_chars):
         """One /api/embeddings call per text: that endpoint takes a single prompt."""
         vectors = []
         for text in texts or [""]:
             payload = _without_none(model=model, prompt=text, keep_alive=keep_alive,
-                                    options=options)  # fmt: skip
+                                    options=options)
             result = await self._call(
                 "POST", "/api/embeddings", LegacyEmbedding, model=model, payload=payload,
                 tokens=lambda r, n=len(text): token_counts(None, prompt_chars=n,
                                                            completion_chars=0, generating_s=None),
-            )  # fmt: skip
+            )
             if result.embedding:
                 vectors.append(result.embedding)
         return EmbedResponse(model=model, embeddings=vectors)
@@ -258,7 +259,7 @@ class OllamaClient:
         payload = _without_none(model=model, prompt="", stream=False, keep_alive=keep_alive)
         try:
             await self._call("POST", "/api/generate", GenerateResponse, model=model,
-                             payload=payload)  # fmt: skip
+                             payload=payload)
         except CapabilityUnsupported as exc:
             if exc.capability != "generate":
                 raise
@@ -320,7 +321,7 @@ def _tls_verification(config: ClientConfig) -> bool | ssl.SSLContext:
         raise ConfigurationError(
             f"Cannot read the CA bundle {config.ca_bundle}: {exc}", server=config.base_url,
             suggestion="Point the caBundle setting at a readable PEM file.",
-        ) from exc  # fmt: skip
+        ) from exc
 
 
 def _without_none(**fields: Any) -> dict[str, Any]:

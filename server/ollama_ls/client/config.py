@@ -21,7 +21,7 @@ REDACTED = "***"
 
 def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
     return {name: REDACTED if _SECRET_HEADER.search(name) else value
-            for name, value in headers.items()}  # fmt: skip
+            for name, value in headers.items()}
 
 
 class ClientConfig(BaseModel):
@@ -82,7 +82,9 @@ class ClientConfig(BaseModel):
             verify=verify,
             ca_bundle=ca_bundle or None,
             connect_timeout=connect_timeout or DEFAULT_CONNECT_TIMEOUT,
-            read_timeout=read_timeout or _seconds(env.get("OLLAMA_TIMEOUT")) or DEFAULT_READ_TIMEOUT,
+            read_timeout=(
+                read_timeout or _seconds(env.get("OLLAMA_TIMEOUT")) or DEFAULT_READ_TIMEOUT
+            ),
             pull_timeout=pull_timeout or DEFAULT_PULL_TIMEOUT,
         )
 

@@ -20,7 +20,7 @@ from .host import is_local, without_credentials
 CAPABILITIES = (
     "generate", "chat", "completion", "tools", "insert", "thinking",
     "vision", "audio", "embedding", "image generation",
-)  # fmt: skip
+)
 
 
 class OllamaError(Exception):
@@ -55,7 +55,8 @@ class OllamaError(Exception):
         return "\n".join(lines)
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.message!r}, model={self.model!r}, status={self.status!r})"
+        name = type(self).__name__
+        return f"{name}({self.message!r}, model={self.model!r}, status={self.status!r})"
 
 
 class ServerUnreachable(OllamaError):
@@ -144,7 +145,7 @@ class _Context:
 
     def fields(self, **overrides) -> dict:
         fields = dict(model=self.model, server=self.server, status=self.status,
-                      ollama_message=self.message or None)  # fmt: skip
+                      ollama_message=self.message or None)
         fields.update(overrides)
         return fields
 
@@ -193,7 +194,7 @@ def _html_error(status: int, text: str, endpoint: str, model: str | None, server
         model=model, server=server, status=status, ollama_message=None,
         suggestion="A proxy, gateway or captive portal is answering instead of Ollama: check the "
         "base URL and the proxy in front of Ollama (and that Ollama behind it is running).",
-    )  # fmt: skip
+    )
 
 
 def _unquote(quoted: str) -> str:
@@ -230,7 +231,7 @@ def _empty_name(c, m, extra):
     return InvalidModelName(
         f"No model name given: {c.message}", **c.fields(),
         suggestion="Set a model name, e.g. llama3.2 (see: ollama list).",
-    )  # fmt: skip
+    )
 
 
 def _invalid_name(c, m, extra):
@@ -240,7 +241,7 @@ def _invalid_name(c, m, extra):
         f"Invalid model name: {c.message}", **c.fields(model=name),
         suggestion="Model names look like llama3.2, llama3.2:3b or user/model:tag "
         "(letters, digits, _ . - only; no spaces).",
-    )  # fmt: skip
+    )
 
 
 def _local_and_cloud(c, m, extra):
@@ -254,7 +255,7 @@ def _not_found(c, m, extra):
     return ModelNotFound(
         f"Model {name!r} is not installed on this Ollama server", **c.fields(model=name),
         suggestion=_pull_hint(name),
-    )  # fmt: skip
+    )
 
 
 _CAPABILITY_HINTS = {
@@ -263,7 +264,7 @@ _CAPABILITY_HINTS = {
     "completion": "This model cannot generate text; pick a chat model.",
     "tools": "Pick a model with tool support (e.g. llama3.1, qwen3), or send no tools.",
     "insert": "Pick a model with fill-in-the-middle support (e.g. qwen2.5-coder), or drop suffix.",
-    "thinking": "Turn thinking off (think=False) or pick a thinking model (e.g. qwen3, deepseek-r1).",
+    "thinking": "Turn thinking off (think=False) or pick a thinking model (e.g. qwen3).",
     "vision": "Pick a vision model (e.g. llama3.2-vision, gemma3), or send no images.",
     "embedding": "Pick an embedding model (e.g. nomic-embed-text).",
 }
@@ -275,14 +276,14 @@ def _capability(c, m, extra):
     return CapabilityUnsupported(
         f"{name} does not support {capability}", capability=capability, **c.fields(model=name),
         suggestion=_CAPABILITY_HINTS.get(capability, f"Pick a model that supports {capability}."),
-    )  # fmt: skip
+    )
 
 
 def _image_generation(c, m, extra):
     return CapabilityUnsupported(
         c.message, capability="generate", **c.fields(),
         suggestion="Image generation models cannot be used here; pick a text model.",
-    )  # fmt: skip
+    )
 
 
 def _context_exceeded(c, m, extra):
@@ -290,7 +291,7 @@ def _context_exceeded(c, m, extra):
         "The input is longer than the model's context window", **c.fields(),
         suggestion="Shorten the input, allow truncation (truncate=True), "
         "or raise num_ctx in options.",
-    )  # fmt: skip
+    )
 
 
 def _busy(c, m, extra):
@@ -301,12 +302,14 @@ def _busy(c, m, extra):
     else:
         hint = "The server is busy: retry in a moment."
     return ServerBusy(f"Ollama is busy: {c.message or f'HTTP {c.status}'}", **c.fields(),
-                      suggestion=hint)  # fmt: skip
+                      suggestion=hint)
 
 
 def _canceled(c, m, extra):
-    return RequestCanceled("The request was canceled", **c.fields(),
-                           suggestion="Nothing to do: the request was stopped before it finished.")  # fmt: skip
+    return RequestCanceled(
+        "The request was canceled", **c.fields(),
+        suggestion="Nothing to do: the request was stopped before it finished.",
+    )
 
 
 def _cloud(c, m, extra):
@@ -333,7 +336,7 @@ def _unauthorized(c, m, extra):
         else "Set an API key (OLLAMA_API_KEY or the apiKey setting) or an Authorization header."
     )
     return Unauthorized(f"Not authorized: {c.message or f'HTTP {c.status}'}", **c.fields(),
-                        suggestion=hint)  # fmt: skip
+                        suggestion=hint)
 
 
 def _invalid_request(hint: str):
@@ -348,7 +351,7 @@ def _option_type(c, m, extra):
         c.message, **c.fields(),
         suggestion=f'Fix the type of option "{m.group("option")}" '
         "(e.g. num_ctx is an integer, temperature a number, stop a list of strings).",
-    )  # fmt: skip
+    )
 
 
 def _pull_failed(c, m, extra):
@@ -373,7 +376,7 @@ def _no_such_endpoint(c, m, extra):
         **c.fields(),
         suggestion="Check the base URL points at Ollama (including any path prefix), "
         "or update Ollama: https://ollama.com/download",
-    )  # fmt: skip
+    )
 
 
 _KEEP_ALIVE_HINT = (
@@ -392,7 +395,7 @@ _RULES: list[tuple[Callable, Callable]] = [
     (_message(r"use either :local or :cloud, not both"), _local_and_cloud),
     (_message(r"image generation models are not currently supported"), _image_generation),
     (_message(rf"(?P<name>\"(?:[^\"\\]|\\.)*\"|\S+) does not support "
-              rf"(?P<capability>{'|'.join(CAPABILITIES)})\b"), _capability),  # fmt: skip
+              rf"(?P<capability>{'|'.join(CAPABILITIES)})\b"), _capability),
     (_message(r"the input length exceeds the context length"), _context_exceeded),
     (_message(r"ollama cloud is disabled|this server cannot run this remote model"), _cloud),
     (_message(r"server busy, please try again\.\s+maximum pending requests exceeded"), _busy),
@@ -400,20 +403,20 @@ _RULES: list[tuple[Callable, Callable]] = [
     (_message(r"rate limit exceeded"), _busy),
     (_message(r"request canceled$"), _canceled),
     (_message(r'invalid think value|think must be a boolean or string'),
-     _invalid_request(_THINK_HINT)),  # fmt: skip
+     _invalid_request(_THINK_HINT)),
     (_message(r"top_logprobs must be between 0 and 20"),
-     _invalid_request("Use top_logprobs between 0 and 20.")),  # fmt: skip
+     _invalid_request("Use top_logprobs between 0 and 20.")),
     (_message(r"time: (?:missing unit|invalid duration|unknown unit)|Unsupported type: '"),
-     _invalid_request(_KEEP_ALIVE_HINT)),  # fmt: skip
+     _invalid_request(_KEEP_ALIVE_HINT)),
     (_message(r'option "(?P<option>[^"]+)" must be of'), _option_type),
     (_message(r"raw mode does not support template, system, or context"),
-     _invalid_request("With raw=True, send no system, template or context.")),  # fmt: skip
+     _invalid_request("With raw=True, send no system, template or context.")),
     (_message(r"invalid format: "),
-     _invalid_request('Use format="json" or a JSON Schema object.')),  # fmt: skip
+     _invalid_request('Use format="json" or a JSON Schema object.')),
     (_message(r"invalid input type"),
-     _invalid_request("Embed input must be a string or a list of strings.")),  # fmt: skip
+     _invalid_request("Embed input must be a string or a list of strings.")),
     (_message(r"missing request body"),
-     _invalid_request("The request had no body: this is a client bug, please report it.")),  # fmt: skip
+     _invalid_request("The request had no body: a client bug, please report it.")),
     (_message(rf"model {_NAME} not found"), _not_found),
     (_endpoint_is_pull, _pull_failed),
     (_status(401, 403), _unauthorized),
@@ -426,11 +429,11 @@ _RULES: list[tuple[Callable, Callable]] = [
 def _by_status(c: _Context, extra: dict) -> OllamaError:
     if c.status == 400:
         return InvalidRequest(c.message, **c.fields(),
-                              suggestion="Check the request parameters.")  # fmt: skip
+                              suggestion="Check the request parameters.")
     return ServerError(
         f"Ollama reported an error: {c.message or f'HTTP {c.status}'}", **c.fields(),
         suggestion="Check the Ollama server log (ollama serve output, ~/.ollama/logs/server.log).",
-    )  # fmt: skip
+    )
 
 
 # --- mapping what httpx raised -----------------------------------------------------------
@@ -450,7 +453,7 @@ def error_from_transport(
         return ServerUnreachable(
             f"Timed out connecting to Ollama at {without_credentials(server)}", **context,
             suggestion="Check the host and port, and that no firewall blocks them.",
-        )  # fmt: skip
+        )
     if isinstance(exc, httpx.TimeoutException):
         waited = f" for {read_timeout:g} s" if read_timeout else ""
         if endpoint.endswith("/pull"):
@@ -458,12 +461,12 @@ def error_from_transport(
                 f"The pull made no progress{waited}", **context,
                 suggestion="Check the network, then pull again (it resumes where it stopped); "
                 "or raise the pull timeout.",
-            )  # fmt: skip
+            )
         return RequestTimedOut(
             f"Ollama sent nothing{waited} on {endpoint}", **context,
             suggestion="The model may still be loading or the machine is overloaded: retry, or "
             "raise the read timeout (OLLAMA_TIMEOUT or the readTimeout setting).",
-        )  # fmt: skip
+        )
     if isinstance(exc, httpx.ConnectError):
         return _connect_error(exc, **context)
     if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)):
@@ -471,14 +474,14 @@ def error_from_transport(
             f"The connection to Ollama was lost during {endpoint}", **context,
             suggestion="Ollama may have stopped or crashed: check it is running (ollama ps) "
             "and look at its server log.",
-        )  # fmt: skip
+        )
     if isinstance(exc, (httpx.UnsupportedProtocol, httpx.InvalidURL)):
         return ConfigurationError(
             f"Cannot use the Ollama URL {without_credentials(server)}: {exc}", **context,
             suggestion="Use an http:// or https:// URL, e.g. http://127.0.0.1:11434",
-        )  # fmt: skip
+        )
     return ServerUnreachable(f"Request to Ollama failed: {type(exc).__name__}", **context,
-                             suggestion="Check that Ollama is running and reachable.")  # fmt: skip
+                             suggestion="Check that Ollama is running and reachable.")
 
 
 def _connect_error(exc: httpx.ConnectError, *, model: str | None, server: str) -> OllamaError:
@@ -489,17 +492,17 @@ def _connect_error(exc: httpx.ConnectError, *, model: str | None, server: str) -
             f"TLS handshake with {shown} failed: {text[:200]}", model=model, server=server,
             suggestion="Point the caBundle setting at your CA's PEM file (never turn "
             "verification off for a server you do not control).",
-        )  # fmt: skip
+        )
     if is_local(server):
         if shutil.which("ollama") is None:
             return OllamaNotInstalled(
                 f"Ollama is not running at {shown}, and the ollama command is not installed",
                 model=model, server=server, suggestion="Install: https://ollama.com/download",
-            )  # fmt: skip
+            )
         return ServerUnreachable(f"Ollama is not running at {shown}", model=model, server=server,
-                                 suggestion="Start it: ollama serve")  # fmt: skip
+                                 suggestion="Start it: ollama serve")
     return ServerUnreachable(
         f"Cannot connect to Ollama at {shown}", model=model, server=server,
         suggestion="Check the address, that Ollama runs there with OLLAMA_HOST=0.0.0.0, "
         "and that no firewall blocks the port.",
-    )  # fmt: skip
+    )

@@ -111,7 +111,7 @@ class NdjsonStream(Generic[ChunkT]):
             self._recorder.finish(
                 self._status, tokens=self._tokens(None), chunk_count=self._chunk_count,
                 closed_early=True,
-            )  # fmt: skip
+            )
         await self._close_response()
 
     # --- for subclasses -----------------------------------------------------------------
@@ -166,7 +166,7 @@ class NdjsonStream(Generic[ChunkT]):
             error.status if error is not None and error.status else self._status,
             tokens=self._tokens(None) if self._chunk_count else None,
             chunk_count=self._chunk_count, error=error, closed_early=error is None,
-        )  # fmt: skip
+        )
         await self._close_response()
 
     async def _close_response(self) -> None:

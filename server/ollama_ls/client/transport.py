@@ -35,14 +35,14 @@ class Target:
         return error_from_transport(
             exc, endpoint=self.endpoint, model=self.model, server=self.server,
             read_timeout=self.read_timeout,
-        )  # fmt: skip
+        )
 
     def protocol_error(self, message: str, status: int | None = None) -> ProtocolError:
         return ProtocolError(
             message, model=self.model, server=self.server, status=status,
             suggestion="The answer is not what Ollama sends: check the base URL and any proxy "
             "in between, then retry.",
-        )  # fmt: skip
+        )
 
 
 async def open_response(

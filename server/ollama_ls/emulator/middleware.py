@@ -13,7 +13,8 @@ from .errors import ApiError
 from .faults import BUSY_MESSAGE, PROXY_502_PAGE, Fault, Faults
 from .lookup import state_of
 from .state import RecordedRequest
-from .wire import abort_connection, error_response, hang_forever
+from .wire import (RECORD, SERVER_ABORTED, STREAM_FAULT, abort_connection, error_response,
+                   hang_forever)
 
 CONTROL_PREFIX = "/_emulator/"
 FAULTS = web.AppKey("emulator_faults", Faults)
@@ -32,11 +33,11 @@ async def emulate(request: web.Request, handler: Handler) -> web.StreamResponse:
     record = RecordedRequest(request.method, request.path, request.query_string,
                              dict(request.headers), _json_or_none(raw), raw)
     state.record(record)
-    request["record"] = record
+    request[RECORD] = record
     try:
         response = await _serve(request, handler, record)
     except asyncio.CancelledError:
-        if not state.stopping and not request.get("server_aborted"):
+        if not state.stopping and not request.get(SERVER_ABORTED):
             record.closed_early = True
         raise
     except ConnectionResetError:
@@ -66,7 +67,7 @@ async def _serve(request: web.Request, handler: Handler,
     if fault is not None:
         record.fault = fault.kind
         if fault.mid_stream:
-            request["stream_fault"] = fault
+            request[STREAM_FAULT] = fault
         else:
             answer = await _fault_answer(request, fault)
             if answer is not None:

@@ -77,9 +77,10 @@ async def _pull_layer(state: EmulatorState, layer: Layer, send) -> None:
         await send(progress)
         if completed >= layer.size:
             break
-        await asyncio.sleep(state.pull_interval_s)
+        speed = max(state.pull_bytes_per_s, 1.0)
+        await asyncio.sleep(min(state.pull_interval_s, (layer.size - completed) / speed))
         now = time.monotonic()
-        completed = min(float(layer.size), completed + (now - ticked) * state.pull_bytes_per_s)
+        completed = min(float(layer.size), completed + (now - ticked) * speed)
         ticked = now
     state.downloaded_blobs.add(layer.digest)
 

@@ -12,6 +12,11 @@ from aiohttp import web
 from . import gojson
 from .errors import JSON_PLAIN, JSON_UTF8, NDJSON, ApiError
 from .faults import Fault
+from .state import RecordedRequest
+
+RECORD = web.RequestKey("emulator_record", RecordedRequest)
+STREAM_FAULT = web.RequestKey("emulator_stream_fault", Fault)
+SERVER_ABORTED = web.RequestKey("emulator_server_aborted", bool)
 
 class StreamEnded(Exception):
     """The stream was ended on purpose (error line written, connection aborted)."""
@@ -33,7 +38,7 @@ def empty_response(status: int = 200) -> web.Response:
 
 def abort_connection(request: web.Request) -> None:
     """Close the TCP connection with a reset, as a crashed server or proxy would."""
-    request["server_aborted"] = True
+    request[SERVER_ABORTED] = True
     transport = request.transport
     if transport is None:
         return
@@ -59,8 +64,8 @@ class Responder:
         self.request = request
         self.error_content_type = error_content_type
         self.stream = stream
-        self.record = request.get("record")
-        self.fault: Fault | None = request.get("stream_fault")
+        self.record = request.get(RECORD)
+        self.fault: Fault | None = request.get(STREAM_FAULT)
         self.response: web.StreamResponse | None = None
         self.lines = 0
 
