@@ -10,7 +10,7 @@ from tests.lsp.conftest import SERVER, settings_for, start_session
 
 async def test_changing_base_url_moves_to_another_server(session, emulator, make_emulator):
     other = make_emulator()
-    other.state.installed.pop(next(iter(other.state.installed)))
+    other.remove_model(next(iter(other.state.installed.values())).name)
     session.client.workspace_did_change_configuration(
         types.DidChangeConfigurationParams(settings={"ollama": settings_for(other)})
     )

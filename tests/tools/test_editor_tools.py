@@ -20,6 +20,11 @@ class FakeClock:
         return self.now
 
 
+def installed(emulator) -> dict:
+    """Installed catalogue models by the name `ollama list` shows."""
+    return {model.name: model for model in emulator.state.installed.values()}
+
+
 def count(emulator, path: str) -> int:
     return len([request for request in emulator.requests if request.path == path])
 
@@ -38,10 +43,10 @@ async def tools(emulator, clock):
 async def test_status_reports_version_models_running_and_latency(tools, emulator):
     status = await tools.check_status()
     assert status.reachable and status.base_url == emulator.base_url
-    assert status.version == emulator.version
+    assert status.version == emulator.state.version
     assert status.model_count == len(emulator.state.installed)
     running = {model.name for model in status.running_models}
-    assert running == {model.name for model in emulator.state.running_models()}
+    assert running == {running.model.name for running in emulator.state.running_models()}
     assert all(model.expires_at for model in status.running_models)
     assert status.latency_ms is not None and status.latency_ms >= 0
     assert status.error is None
@@ -68,13 +73,14 @@ async def test_down_and_up_is_seen_by_subscribers_with_back_off(tools, emulator,
     emulator.stop()
     down = await tools.check_status(force=True)
     assert not down.reachable
-    assert down.error and "ollama serve" in down.suggestion
+    assert down.error
+    assert down.suggestion in ("Install: https://ollama.com/download", "Start it: ollama serve")
     await tools.check_status(force=True)
     assert tools.consecutive_failures == 2
     # Two failures in a row: the next automatic check waits twice the interval.
     clock.now += 30
     assert (await tools.check_status()) is tools.last_status
-    emulator.restart()
+    emulator.start()
     clock.now += 30
     up = await tools.check_status()
     assert up.reachable
@@ -84,7 +90,7 @@ async def test_down_and_up_is_seen_by_subscribers_with_back_off(tools, emulator,
 async def test_model_list_fields(tools, emulator):
     models = await tools.list_available_models()
     by_name = {model.name: model for model in models}
-    assert set(by_name) == set(emulator.state.installed)
+    assert set(by_name) == set(installed(emulator))
     llama = by_name["llama3.2:latest"]
     assert llama.size > 0 and len(llama.digest) == 64 and llama.modified_at
     assert llama.family == "llama" and llama.parameter_size and llama.quantization == "Q4_K_M"
@@ -169,7 +175,7 @@ async def test_failover_to_a_fallback_and_back(emulator, make_emulator, clock):
         assert tools.base_url == fallback.base_url
         await tools.list_available_models(force=True)
         assert any(r.path == "/api/tags" for r in fallback.requests)
-        emulator.restart()
+        emulator.start()
         status = await tools.check_status(force=True)
         assert status.base_url == fallback.base_url  # the primary's breaker is still open
         clock.now += 15
@@ -186,7 +192,7 @@ async def test_a_running_stream_is_not_moved(emulator, make_emulator, clock):
         emulator.set_response(["one", " two", " three"])
         async with client.generate("llama3.2", "hi", stream=True) as stream:
             first = await stream.__anext__()
-            emulator.faults.refuse_connections()
+            emulator.faults.busy(paths=["/api/version", "/api/tags", "/api/ps"])
             await tools.check_status(force=True)  # fails over for new requests...
             rest = [chunk.response async for chunk in stream]  # ...this one stays put
         assert first.response + "".join(rest) == "one two three"
@@ -201,10 +207,10 @@ async def test_recommendation_with_injected_hardware(emulator, clock):
     async with OllamaEditorTools(config, clock=clock, hardware_reader=eight_gib) as tools:
         choice = await tools.get_default_model()
     assert choice.installed
-    installed = emulator.state.installed
-    assert choice.model in installed
+    models = installed(emulator)
+    assert choice.model in models
     assert "8.0 GiB" in choice.reason
-    assert "embedding" not in installed[choice.model].capabilities
+    assert "embedding" not in models[choice.model].capabilities
 
 
 async def test_auto_pull_off_raises_with_the_pull_suggestion(tools):
@@ -228,7 +234,7 @@ async def test_keep_alive_is_sent_with_every_generation_and_warm_up(emulator, cl
         await tools.client.generate("llama3.2", "hi", **tools.generation_options())
         await tools.warm_up("qwen2.5-coder:1.5b")
         await tools.unload("qwen2.5-coder:1.5b")
-    bodies = [r.json for r in emulator.requests if r.path == "/api/generate"]
+    bodies = [r.body for r in emulator.requests if r.path == "/api/generate"]
     assert [body.get("keep_alive") for body in bodies] == ["10m", "10m", 0]
     assert bodies[1]["prompt"] == "" and bodies[2]["prompt"] == ""
 

@@ -115,8 +115,9 @@ class Emulator:
     async def _serve(self) -> None:
         self._release_placeholder()
         app = build_app(self.state, self.faults, self)
+        # shutdown_timeout: in-flight streams are cut at once (aiohttp reads 0 as "wait forever").
         runner = web.AppRunner(app, handle_signals=False, access_log=None,
-                               handler_cancellation=True, shutdown_timeout=0)
+                               handler_cancellation=True, shutdown_timeout=0.001)
         await runner.setup()
         site = web.TCPSite(runner, self.host, self.port, reuse_address=True)
         try:
