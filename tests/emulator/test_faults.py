@@ -81,6 +81,15 @@ def test_die_after_chunks_aborts_mid_stream(emulator, http):
                                             "stream": False}).status_code == 200
 
 
+def test_die_after_chunks_without_stream(emulator, http):
+    emulator.faults.die(after_chunks=3)
+    with pytest.raises((httpx.RemoteProtocolError, httpx.ReadError)):
+        http.post("/api/chat", json=CHAT | {"stream": False})
+    record = emulator.last_request("/api/chat")
+    emulator.wait_for(lambda: record.finished)
+    assert (record.status, record.closed_early) == (None, False)
+
+
 def test_malformed_line_mid_stream(emulator, http):
     emulator.faults.malformed_line(after_chunks=2)
     lines = http.post("/api/chat", json=CHAT).text.splitlines()

@@ -12,7 +12,7 @@ def pull(http, **body):
 
 
 def test_pull_sequence(http, emulator):
-    emulator.set_rate(pull_bytes_per_s=4 * 1024**3, pull_interval_s=0.02)
+    emulator.set_rate(pull_bytes_per_s=16 * 1024**3, pull_interval_s=0.01)
     response = pull(http, model="mistral:7b")
     assert response.headers["content-type"] == "application/x-ndjson"
     lines = ndjson(response)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Union
 
 import pytest
 import pytest_lsp
@@ -30,11 +30,26 @@ def settings_for(emulator: Any, **overrides: Any) -> dict[str, Any]:
     return settings
 
 
+def _read_code_actions_as_vscode_does(client: LanguageClient) -> None:
+    """lsprotocol 2025.0.0 reads every code action that carries a `command` as a bare Command
+    (losing its title's command object, kind and edit). VS Code tells them apart by whether
+    `command` is a string; so do we."""
+    converter = client.protocol._converter
+
+    def structure(value: Any, _type: Any) -> types.Command | types.CodeAction:
+        if isinstance(value.get("command"), str):
+            return converter.structure(value, types.Command)
+        return converter.structure(value, types.CodeAction)
+
+    converter.register_structure_hook(Union[types.Command, types.CodeAction], structure)
+
+
 class Session:
     """The client plus what tests keep asking for: notifications of a kind, and waiting."""
 
     def __init__(self, client: LanguageClient) -> None:
         self.client = client
+        _read_code_actions_as_vscode_does(client)
         self.editor = Editor(client)
         self.statuses: list[dict] = []
         self.progress: list[dict] = []
@@ -85,8 +100,14 @@ async def start_session(
 
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER))
-async def session(lsp_client: LanguageClient, emulator):
-    session = await start_session(lsp_client, {"ollama": settings_for(emulator)})
+async def lsp(lsp_client: LanguageClient):
+    """A started `ollama-ls serve`; pytest-lsp hands the client over as the fixture value."""
+    yield
+
+
+@pytest.fixture
+async def session(lsp: LanguageClient, emulator):
+    session = await start_session(lsp, {"ollama": settings_for(emulator)})
     await session.until(lambda: session.statuses)
     yield session
-    await lsp_client.shutdown_session()
+    await lsp.shutdown_session()

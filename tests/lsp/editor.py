@@ -13,7 +13,10 @@ class Editor:
         self.client = client
         self.documents: dict[str, TextDocument] = {}
         self.applied_edits: list[types.ApplyWorkspaceEditParams] = []
-        client.feature(types.WORKSPACE_APPLY_EDIT)(self._apply_edit)
+        def apply_edit(params: types.ApplyWorkspaceEditParams) -> types.ApplyWorkspaceEditResult:
+            return self._apply_edit(params)
+
+        client.feature(types.WORKSPACE_APPLY_EDIT)(apply_edit)
 
     def open(self, uri: str, text: str, language_id: str) -> None:
         self.documents[uri] = TextDocument(uri, source=text, version=1, language_id=language_id)

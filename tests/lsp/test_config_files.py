@@ -40,8 +40,11 @@ async def test_completion_offers_installed_models_first_in_every_file_type(
     session.editor.open(uri, text, language)
     items = await complete(session, uri, line, character)
     labels = [item.label for item in items]
-    installed = sorted(emulator.state.installed.values(), key=lambda m: m.modified_at, reverse=True)
-    assert labels[: len(installed)] == [model.name for model in installed]
+    newest_first = sorted(
+        emulator.state.installed.values(), key=lambda model: model.modified_ns, reverse=True
+    )
+    installed = [model.name for model in newest_first]
+    assert labels[: len(installed)] == installed
     first = items[0]
     # The edit replaces the whole value, tag included.
     value_start = text.splitlines()[line].index("llama3.2")
@@ -97,7 +100,7 @@ async def test_diagnostics_appear_then_disappear_after_a_pull(session, emulator)
         types.ExecuteCommandParams(command=pull.command.command, arguments=pull.command.arguments)
     )
     assert result["status"] == "success"
-    await session.until(lambda: session.diagnostics(YAML) == [])
+    await session.until(lambda: len(session.diagnostics(YAML)) == 0)
     assert "phi3:mini" in {m.name for m in emulator.state.installed.values()}
 
 

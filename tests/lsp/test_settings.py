@@ -1,11 +1,10 @@
 """Settings: a change of server takes effect without a restart; a bad value is reported once
 and its default used, and the server keeps running."""
 
-import pytest_lsp
+import pytest
 from lsprotocol import types
-from pytest_lsp import ClientServerConfig
 
-from tests.lsp.conftest import SERVER, settings_for, start_session
+from tests.lsp.conftest import settings_for, start_session
 
 
 async def test_changing_base_url_moves_to_another_server(session, emulator, make_emulator):
@@ -24,13 +23,13 @@ async def test_changing_base_url_moves_to_another_server(session, emulator, make
     assert any(r.path == "/api/tags" for r in other.requests)
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER))
-async def bad_settings_session(lsp_client, emulator):
+@pytest.fixture
+async def bad_settings_session(lsp, emulator):
     options = {"ollama": settings_for(emulator, timeout=-5, keepAlive="300", modelKeys="nope")}
-    session = await start_session(lsp_client, options)
+    session = await start_session(lsp, options)
     await session.until(lambda: session.statuses)
     yield session
-    await lsp_client.shutdown_session()
+    await lsp.shutdown_session()
 
 
 async def test_invalid_settings_are_reported_once_and_defaults_used(bad_settings_session, emulator):

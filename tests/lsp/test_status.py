@@ -34,7 +34,7 @@ async def test_status_request_forces_a_fresh_check(session, emulator):
 async def test_tools_are_exposed_as_requests(session, emulator):
     send = session.client.protocol.send_request_async
     models = await send("ollama/models", {})
-    assert {m.name for m in models} == {m.name for m in emulator.state.installed.values()}
+    assert {m["name"] for m in models} == {m.name for m in emulator.state.installed.values()}
     capabilities = await send("ollama/capabilities", {"model": "qwen2.5-coder:1.5b"})
     assert capabilities.insert is True and capabilities.chat is True
     embedding = await send("ollama/capabilities", {"model": "nomic-embed-text"})

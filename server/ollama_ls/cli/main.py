@@ -20,7 +20,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="TCP address (default: loopback only)")
     serve.add_argument("--port", type=int, default=2087, help="TCP port (default 2087)")
     serve.add_argument("--log-file", help="write the server log to this file")
-    serve.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING or ERROR")
+    serve.add_argument(
+        "--log-level", default="WARNING", help="DEBUG, INFO, WARNING (default) or ERROR"
+    )
 
     def command(name: str, help_text: str, data: bool = True) -> argparse.ArgumentParser:
         command_parser = sub.add_parser(name, help=help_text)

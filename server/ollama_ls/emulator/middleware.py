@@ -45,7 +45,7 @@ async def emulate(request: web.Request, handler: Handler) -> web.StreamResponse:
         raise
     finally:
         record.finished = True
-    if record.status is None:
+    if record.status is None and not request.get(SERVER_ABORTED):
         record.status = response.status
     return response
 

@@ -114,5 +114,5 @@ class Responder:
             await self.error_line(fault.message, fault.status)
 
     def finish(self) -> web.StreamResponse:
-        assert self.response is not None
-        return self.response
+        # Without a started stream the connection was aborted: nothing will be sent anyway.
+        return self.response if self.response is not None else web.Response()

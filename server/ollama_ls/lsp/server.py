@@ -52,6 +52,10 @@ def run(args: argparse.Namespace) -> int:
         handlers=[handler],
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # pygls logs every message it sends and receives at INFO, initializationOptions (and with
+    # them an API key) included; httpx logs request URLs. Neither belongs in a log.
+    for noisy in ("pygls", "httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     server = create_server()
     if args.tcp:
         server.start_tcp(args.host, args.port)
