@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import time
 from collections.abc import Callable
 from typing import Any, Union
 
@@ -54,7 +55,10 @@ class Session:
         self.statuses: list[dict] = []
         self.progress: list[dict] = []
         client.feature("ollama/status")(lambda params: self.statuses.append(_plain(params)))
-        client.feature("ollama/progress")(lambda params: self.progress.append(_plain(params)))
+        def on_progress(params: Any) -> None:
+            self.progress.append({**_plain(params), "_at": time.monotonic()})
+
+        client.feature("ollama/progress")(on_progress)
 
     async def until(self, predicate: Callable[[], Any], timeout: float = 10.0) -> Any:
         deadline = asyncio.get_running_loop().time() + timeout

@@ -183,7 +183,8 @@ class CatalogueModel:
         lines = []
         for key, value in self.parameters.items():
             for item in value if isinstance(value, list) else [value]:
-                shown = json.dumps(item) if isinstance(item, str) else str(item)
+                is_text = isinstance(item, str)
+                shown = json.dumps(item, ensure_ascii=False) if is_text else str(item)
                 lines.append(f"{key:<30} {shown}")
         return "\n".join(lines)
 

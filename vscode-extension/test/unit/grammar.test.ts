@@ -39,10 +39,7 @@ function scopeOf(tokens: Array<[string, string]>, text: string): string | undefi
     return tokens.find(([t]) => t === text)?.[1];
 }
 
-let loaded = false;
 test('Modelfile: instructions, comments, parameter names, strings, """ blocks', async () => {
-    if (loaded) return;
-    loaded = true;
     const tokens = await tokenize(
         [
             '# a comment',
