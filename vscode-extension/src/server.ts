@@ -79,13 +79,29 @@ export class OllamaServer implements vscode.Disposable {
     /** Sends a custom request (`ollama/status`, `ollama/models`, ...). */
     async request<R>(method: string, params: object = {}, token?: CancellationToken): Promise<R> {
         const client = await this.runningClient();
-        return client.sendRequest<R>(method, params, token);
+        return this.logged(method, params, () => client.sendRequest<R>(method, params, token));
     }
 
     /** Runs one of the server's commands (`ollama.generate`, ...) with its single object argument. */
     async executeCommand<R>(command: string, argument: object, token?: CancellationToken): Promise<R> {
         const client = await this.runningClient();
-        return (await client.sendRequest(ExecuteCommandRequest.type, { command, arguments: [argument] }, token)) as R;
+        return this.logged(command, argument, async () =>
+            (await client.sendRequest(ExecuteCommandRequest.type, { command, arguments: [argument] }, token)) as R,
+        );
+    }
+
+    /** Logs a request to the server, its duration and its failure (never the API key). */
+    private async logged<R>(name: string, params: object, send: () => Promise<R>): Promise<R> {
+        const startedAt = Date.now();
+        this.log.debug(`${name} ${JSON.stringify(params)}`);
+        try {
+            const result = await send();
+            this.log.info(`${name} ${JSON.stringify(params)} answered in ${Date.now() - startedAt} ms`);
+            return result;
+        } catch (error) {
+            this.log.warn(`${name} ${JSON.stringify(params)} failed after ${Date.now() - startedAt} ms: ${firstLine(error)}`);
+            throw error;
+        }
     }
 
     async setApiKey(apiKey: string | undefined): Promise<void> {

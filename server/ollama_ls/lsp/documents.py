@@ -6,7 +6,7 @@ from lsprotocol import types
 from pygls.workspace import TextDocument
 
 from ollama_ls.lsp.language_server import OllamaLanguageServer
-from ollama_ls.scan import FileKind, file_kind_for
+from ollama_ls.scan import FileKind, Slot, file_kind_for, slot_at
 from ollama_ls.scan.positions import Position, Range
 
 
@@ -17,6 +17,19 @@ def config_document(
     document = server.workspace.get_text_document(uri)
     kind = file_kind_for(uri, getattr(document, "language_id", None))
     return (document, kind) if kind is not None else None
+
+
+def slot_under_cursor(
+    server: OllamaLanguageServer, uri: str, position: types.Position
+) -> Slot | None:
+    """The model-name slot at the cursor, in an open config document."""
+    found = config_document(server, uri)
+    if found is None:
+        return None
+    document, kind = found
+    return slot_at(
+        document.source, kind, position.line, position.character, server.settings.model_keys
+    )
 
 
 def open_config_uris(server: OllamaLanguageServer) -> list[str]:

@@ -5,9 +5,8 @@ from __future__ import annotations
 from lsprotocol import types
 
 from ollama_ls.client import ModelNotFound, OllamaError
-from ollama_ls.lsp.documents import config_document, to_lsp_range
+from ollama_ls.lsp.documents import slot_under_cursor, to_lsp_range
 from ollama_ls.lsp.language_server import OllamaLanguageServer
-from ollama_ls.scan import slot_at
 from ollama_ls.tools import ModelDetails
 from ollama_ls.tools.pull_tracker import format_bytes
 
@@ -36,14 +35,7 @@ def details_markdown(details: ModelDetails) -> str:
 def register(server: OllamaLanguageServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     async def hover(ls: OllamaLanguageServer, params: types.HoverParams) -> types.Hover | None:
-        found = config_document(ls, params.text_document.uri)
-        if found is None:
-            return None
-        document, kind = found
-        position = params.position
-        slot = slot_at(
-            document.source, kind, position.line, position.character, ls.settings.model_keys
-        )
+        slot = slot_under_cursor(ls, params.text_document.uri, params.position)
         if slot is None or not slot.value.strip():
             return None
         name = slot.value.strip()

@@ -13,23 +13,11 @@ import logging
 from lsprotocol import types
 
 from ollama_ls.client import OllamaError
-from ollama_ls.lsp.documents import config_document
+from ollama_ls.lsp.documents import slot_under_cursor
 from ollama_ls.lsp.language_server import OllamaLanguageServer
 from ollama_ls.lsp.prompting import context_around
-from ollama_ls.scan import slot_at
 
 log = logging.getLogger(__name__)
-
-
-def _in_model_slot(server: OllamaLanguageServer, uri: str, position: types.Position) -> bool:
-    found = config_document(server, uri)
-    if found is None:
-        return False
-    document, kind = found
-    slot = slot_at(
-        document.source, kind, position.line, position.character, server.settings.model_keys
-    )
-    return slot is not None
 
 
 async def complete(
@@ -37,7 +25,7 @@ async def complete(
 ) -> types.InlineCompletionList | None:
     settings = server.settings.inline_completion
     uri, position = params.text_document.uri, params.position
-    if not settings.enable or _in_model_slot(server, uri, position):
+    if not settings.enable or slot_under_cursor(server, uri, position) is not None:
         return None
     await asyncio.sleep(settings.debounce_ms / 1000)
     tools = server.tools

@@ -75,39 +75,30 @@ def register(server: OllamaLanguageServer) -> None:
     async def pull(ls: OllamaLanguageServer, *args: Any) -> dict[str, Any]:
         return await pull_with_progress(ls, model_argument(ls, args))
 
-    @server.command(DELETE)
-    async def delete(ls: OllamaLanguageServer, *args: Any) -> dict[str, Any]:
+    async def change_model(
+        ls: OllamaLanguageServer, args: tuple[Any, ...], action: Any, done: str, status: str
+    ) -> dict[str, Any]:
         model = model_argument(ls, args)
         try:
-            await ls.tools.delete(model)
+            await action(ls.tools)(model)
         except OllamaError as error:
             ls.show_error(error)
             raise request_failed(error) from error
-        ls.show(f"Deleted {model}.")
+        ls.show(done.format(model=model))
         await ls.tools.check_status(force=True)
-        return {"model": model, "status": "deleted"}
+        return {"model": model, "status": status}
+
+    @server.command(DELETE)
+    async def delete(ls: OllamaLanguageServer, *args: Any) -> dict[str, Any]:
+        return await change_model(ls, args, lambda t: t.delete, "Deleted {model}.", "deleted")
 
     @server.command(WARMUP)
     async def warmup(ls: OllamaLanguageServer, *args: Any) -> dict[str, Any]:
-        model = model_argument(ls, args)
-        try:
-            await ls.tools.warm_up(model)
-        except OllamaError as error:
-            ls.show_error(error)
-            raise request_failed(error) from error
-        ls.show(f"{model} is loaded.")
-        return {"model": model, "status": "loaded"}
+        return await change_model(ls, args, lambda t: t.warm_up, "{model} is loaded.", "loaded")
 
     @server.command(UNLOAD)
     async def unload(ls: OllamaLanguageServer, *args: Any) -> dict[str, Any]:
-        model = model_argument(ls, args)
-        try:
-            await ls.tools.unload(model)
-        except OllamaError as error:
-            ls.show_error(error)
-            raise request_failed(error) from error
-        ls.show(f"{model} is unloaded.")
-        return {"model": model, "status": "unloaded"}
+        return await change_model(ls, args, lambda t: t.unload, "{model} is unloaded.", "unloaded")
 
     @server.command(CANCEL)
     def cancel(ls: OllamaLanguageServer, *args: Any) -> dict[str, Any]:

@@ -29,6 +29,7 @@ const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const started = []; // child processes we started, stopped at the end by their process group id
 const results = [];
 let page;
+let emulatorUrl;
 let shot = 0;
 
 function parseArgs(argv) {
@@ -72,6 +73,10 @@ async function step(name, body) {
         log(`PASS ${name} (${((Date.now() - startedAt) / 1000).toFixed(1)} s)`);
         await screenshot(slug(name));
     } catch (error) {
+        if (emulatorUrl) {
+            const seen = await emulatorControl(emulatorUrl, 'requests', undefined, 'GET').catch(() => ({ requests: [] }));
+            log(`emulator requests so far: ${seen.requests.map((r) => `${r.method} ${r.path} ${r.status}`).join(', ')}`);
+        }
         results.push({ name, ok: false, error: error.message });
         log(`FAIL ${name}: ${error.message}`);
         await screenshot(`FAILED-${slug(name)}`);
@@ -174,6 +179,7 @@ async function main() {
     });
 
     const emulator = await startEmulator();
+    emulatorUrl = emulator.url;
     log(`emulator at ${emulator.url}`);
     // Slow enough for a user to see: a 2.2 GB pull takes a few seconds, text streams visibly.
     await emulatorControl(emulator.url, 'rate', { pull_bytes_per_s: 400_000_000, token_rate: 25 });
