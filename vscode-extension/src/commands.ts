@@ -131,10 +131,8 @@ async function pullModel(server: OllamaServer, given?: string): Promise<void> {
         void vscode.window.showWarningMessage(`Ollama: ${validation.message}`);
         return;
     }
-    const model = validation.normalized || name;
-    // The server reports progress (a notification with Cancel, and the status bar).
-    await server.executeCommand(ServerCommands.pull, { model });
-    void vscode.window.showInformationMessage(`Ollama: pulled ${model}.`);
+    // The server reports progress (a notification with Cancel, and the status bar) and the outcome.
+    await server.executeCommand(ServerCommands.pull, { model: name });
 }
 
 async function pickInstalledModel(server: OllamaServer, title: string): Promise<string | undefined> {

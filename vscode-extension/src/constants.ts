@@ -4,6 +4,7 @@ export const EXTENSION_ID = 'ollama-ls.ollama-ls';
 export const CLIENT_ID = 'ollama';
 export const CLIENT_NAME = 'Ollama Language Server';
 export const LOG_CHANNEL_NAME = 'Ollama';
+export const TRACE_CHANNEL_NAME = 'Ollama LSP Trace';
 export const CONFIG_SECTION = 'ollama';
 export const API_KEY_SECRET = 'ollama.apiKey';
 export const SERVER_RUNNING_CONTEXT = 'ollama.serverRunning';

@@ -2,7 +2,7 @@
 // the server when what launches it changes (settings, trust, API key).
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
-import { LOG_CHANNEL_NAME } from './constants';
+import { LOG_CHANNEL_NAME, TRACE_CHANNEL_NAME } from './constants';
 import { OllamaServer } from './server';
 import { StatusBar } from './statusBar';
 
@@ -10,9 +10,11 @@ let server: OllamaServer | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
     const log = vscode.window.createOutputChannel(LOG_CHANNEL_NAME, { log: true });
+    // LSP messages are traced here when its log level is Trace ("Developer: Set Log Level...").
+    const trace = vscode.window.createOutputChannel(TRACE_CHANNEL_NAME, { log: true });
     const statusBar = new StatusBar();
-    server = new OllamaServer(context, log, statusBar);
-    context.subscriptions.push(log, statusBar, server);
+    server = new OllamaServer(context, log, statusBar, trace);
+    context.subscriptions.push(log, trace, statusBar, server);
     registerCommands(context, server, log);
     const restart = (reason: string) => void server?.restart(reason);
     context.subscriptions.push(

@@ -36,6 +36,7 @@ export class OllamaServer implements vscode.Disposable {
         private readonly context: vscode.ExtensionContext,
         private readonly log: vscode.LogOutputChannel,
         private readonly statusBar: StatusBar,
+        private readonly trace: vscode.LogOutputChannel,
     ) {
         this.progress = new ProgressNotifications((token) => {
             void this.client?.sendNotification(WorkDoneProgressCancelNotification.type, { token });
@@ -176,7 +177,7 @@ export class OllamaServer implements vscode.Disposable {
         return {
             documentSelector: servedDocumentSelector(),
             outputChannel: this.log,
-            traceOutputChannel: this.log,
+            traceOutputChannel: this.trace,
             initializationOptions: initializationOptions(this.apiKey),
             synchronize: { configurationSection: 'ollama' },
             connectionOptions: { maxRestartCount: 0 },

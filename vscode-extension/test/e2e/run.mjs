@@ -215,7 +215,7 @@ async function main() {
         'code-server',
         codeServerBin,
         ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
-            '--disable-workspace-trust', '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, workspace],
+            '--disable-workspace-trust', ...(process.env.E2E_TRACE ? ['--log', 'trace'] : []), '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, workspace],
         { env },
     );
     const base = `http://127.0.0.1:${port}`;
