@@ -106,7 +106,7 @@ async def measure(url: str, rounds: int, tokens: int, expected_text: str) -> lis
 def stream_throughput(tokens: int, rounds: int) -> None:
     words = [f" w{i}" for i in range(tokens)]
     expected = "".join(words)
-    header = ["consumer", "tokens/s (median)", "client CPU µs/chunk", "wall vs ceiling"]
+    header = ["consumer", "tokens/s (median)", "client CPU µs/chunk", "wall vs raw reader"]
 
     with emulator_process(rate=1e6) as url:
         httpx.post(f"{url}/_emulator/response", json={"tokens": words}).raise_for_status()

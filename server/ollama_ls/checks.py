@@ -7,6 +7,7 @@ presence is said while the installed list is unknown (server down): no false ala
 from __future__ import annotations
 
 import difflib
+from functools import lru_cache
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -47,6 +48,12 @@ def normalized_key(name: str) -> str | None:
 
 def closest_installed(name: str, installed: Sequence[str], limit: int = 3) -> list[str]:
     """Installed names closest to `name`: same model with another tag first, then by spelling."""
+    return list(_closest(name.strip(), tuple(installed), limit))
+
+
+@lru_cache(maxsize=1024)
+def _closest(name: str, installed: tuple[str, ...], limit: int) -> tuple[str, ...]:
+    # A large file names the same few models many times: difflib runs once per name.
     parsed = parse_name(name.strip())
     family = (parsed.host.lower(), parsed.namespace.lower(), parsed.model.lower())
     same_model = [
@@ -56,7 +63,7 @@ def closest_installed(name: str, installed: Sequence[str], limit: int = 3) -> li
     ]
     by_spelling = difflib.get_close_matches(name.strip(), list(installed), n=limit, cutoff=0.4)
     ordered = list(dict.fromkeys(same_model + by_spelling))
-    return ordered[:limit]
+    return tuple(ordered[:limit])
 
 
 def _family(name: str) -> tuple[str, str, str]:
@@ -134,10 +141,14 @@ def check_document(
     capabilities: Mapping[str, Sequence[str]] | None = None,
     model_keys: Sequence[str] = (),
     server: str = "the Ollama server",
+    slots: Sequence[Slot] | None = None,
 ) -> list[Finding]:
+    """Findings for a document; pass `slots` when the caller has already scanned it."""
+    if slots is None:
+        slots = scan(text, kind, model_keys)
     findings = [
         finding
-        for slot in scan(text, kind, model_keys)
+        for slot in slots
         if (finding := check_slot(slot, installed, capabilities or {}, server)) is not None
     ]
     if kind is FileKind.MODELFILE:

@@ -186,3 +186,15 @@ def test_serve_over_tcp_binds_loopback(args):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_generate_with_an_empty_answer(emulator):
+    emulator.set_response([])
+    result = run("generate", "llama3.2", "Say nothing", "--host", emulator.base_url)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "\n" and "0 tokens" in result.stderr
+
+
+def test_serve_rejects_an_unknown_log_level():
+    result = run("serve", "--log-level", "verbose")
+    assert result.returncode == 2 and "invalid choice" in result.stderr

@@ -166,3 +166,19 @@ async def test_unknown_modelfile_parameter_is_flagged(session):
     session.editor.open(uri, "FROM llama3.2\nPARAMETER mirostat 1\nPARAMETER temperature 0.3\n", "modelfile")
     (diagnostic,) = await session.until(lambda: session.diagnostics(uri))
     assert diagnostic.code == "unknown-parameter" and diagnostic.range.start.line == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "language", "text", "line", "character"),
+    [
+        ("config.json", "json", '{"ollama": {"model": }}\n', 0, 21),
+        ("pyproject.toml", "toml", "[ollama]\nmodel = \n", 1, 8),
+    ],
+)
+async def test_completion_adds_quotes_where_the_format_needs_them(
+    session, name, language, text, line, character
+):
+    uri = f"file:///work/app/{name}"
+    session.editor.open(uri, text, language)
+    items = await complete(session, uri, line, character)
+    assert items and items[0].text_edit.new_text == f'"{items[0].label}"'

@@ -90,3 +90,10 @@ def test_slot_at_half_typed(text, line, character, value):
     assert slot.value == value
     assert slot.range.end.character == character
     assert text_in(text, slot.range) == value
+
+
+def test_value_being_typed_with_more_lines_below():
+    text = '[ollama]\nmodel = \ntemperature = 0.2\n'
+    slot = slot_at(text, FileKind.TOML, 1, 8)
+    assert slot is not None and slot.value == "" and slot.quoted is False
+    assert (slot.range.start.line, slot.range.start.character) == (1, 8)

@@ -62,3 +62,11 @@ def test_tier_table_is_data():
         {"name": "custom:1b", "parameter_size": "1B", "size_gib": 0.5, "purpose": "chat"}]}],
         "embedding": []}
     assert recommend([], ram(8), tiers).model == "custom:1b"
+
+
+def test_vram_seen_only_in_ollama_ps_is_a_lower_bound():
+    # Without NVML, /api/ps says how much VRAM Ollama uses now, not what the card holds.
+    seen = HardwareProfile(int(64 * GIB), int(20 * GIB), int(2 * GIB), "ollama-ps")
+    assert seen.model_memory == int(20 * GIB)
+    assert "at least 2.0 GiB VRAM" in seen.describe()
+    assert recommend(INSTALLED, seen).model == "mistral:7b"

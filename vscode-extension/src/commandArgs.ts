@@ -104,6 +104,17 @@ export function sameModel(a: string, b: string): boolean {
     return withTag(a.trim()) === withTag(b.trim());
 }
 
+/**
+ * What the user meant when accepting the Pull Model pick: the highlighted suggestion when it
+ * contains what they typed (they typed "qwen" and chose qwen3:8b), else the typed name (the list
+ * may still show an older filter when Enter comes right after typing).
+ */
+export function acceptedPullName(typed: string, active: string | undefined): string | undefined {
+    const value = typed.trim();
+    if (active && active.toLowerCase().includes(value.toLowerCase())) return active;
+    return value || active;
+}
+
 /** Suggestions for `Ollama: Pull Model`: the popular models that are not installed yet. */
 export function pullSuggestions(suggested: readonly string[], installed: string[]): string[] {
     return suggested.filter((name) => !installed.some((have) => sameModel(have, name)));

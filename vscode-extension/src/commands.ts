@@ -1,10 +1,10 @@
 // The command palette: each command is a few lines that ask the user, then ask the server.
 import * as vscode from 'vscode';
-import { generateAtCursorArgs, generateFromSelectionArgs, modelPickItem, ModelPickItem, normalizePullModelName, pullSuggestions } from './commandArgs';
+import { acceptedPullName, generateAtCursorArgs, generateFromSelectionArgs, modelPickItem, ModelPickItem, normalizePullModelName, pullSuggestions } from './commandArgs';
 import { writeDefaultModel } from './configuration';
 import { Commands, Methods, ServerCommands, SUGGESTED_MODELS } from './constants';
 import type { DefaultModelResult, GenerateResult, ModelInfo, OllamaStatus, ValidateModelNameResult } from './protocol';
-import type { OllamaServer } from './server';
+import { OllamaServer, ServerReportedError } from './server';
 import { formatBytes } from './status';
 
 type Handler = (...args: unknown[]) => unknown;
@@ -37,6 +37,7 @@ function reportErrors(id: string, handler: Handler, log: vscode.LogOutputChannel
         } catch (error) {
             const message = error instanceof Error ? error.message : String(error);
             log.error(`${id}: ${message}`);
+            if (error instanceof ServerReportedError) return undefined;
             const choice = await vscode.window.showErrorMessage(`Ollama: ${message}`, 'Show Logs');
             if (choice === 'Show Logs') log.show();
             return undefined;
@@ -100,14 +101,17 @@ async function askModelToPull(server: OllamaServer): Promise<string | undefined>
     pick.ignoreFocusOut = true;
     const suggestionItems = suggestions.map((label) => ({ label, description: 'ollama.com/library' }));
     pick.items = suggestionItems;
+    let typedItem: vscode.QuickPickItem | undefined;
     pick.onDidChangeValue((value) => {
         const typed = value.trim();
-        const exact = suggestionItems.some((item) => item.label === typed);
-        pick.items = typed && !exact ? [{ label: typed, description: 'pull this name' }, ...suggestionItems] : suggestionItems;
+        const wanted = typed && !suggestionItems.some((item) => item.label === typed) ? typed : undefined;
+        if (wanted === typedItem?.label) return;
+        typedItem = wanted ? { label: wanted, description: 'pull this name', alwaysShow: true } : undefined;
+        pick.items = typedItem ? [typedItem, ...suggestionItems] : suggestionItems;
     });
     return new Promise((resolve) => {
         pick.onDidAccept(() => {
-            resolve(pick.selectedItems[0]?.label ?? pick.value);
+            resolve(acceptedPullName(pick.value, pick.activeItems[0]?.label));
             pick.hide();
         });
         pick.onDidHide(() => {
@@ -164,8 +168,7 @@ async function deleteModel(server: OllamaServer): Promise<void> {
         'Delete',
     );
     if (confirmed !== 'Delete') return;
-    await server.executeCommand(ServerCommands.delete, { model });
-    void vscode.window.showInformationMessage(`Ollama: deleted ${model}.`);
+    await server.executeCommand(ServerCommands.delete, { model }); // the server says "Deleted …".
 }
 
 async function selectDefaultModel(server: OllamaServer): Promise<void> {
@@ -178,9 +181,7 @@ async function selectDefaultModel(server: OllamaServer): Promise<void> {
 async function warmUpModel(server: OllamaServer): Promise<void> {
     const model = await pickInstalledModel(server, 'Ollama: Warm Up Model (load it into memory)');
     if (!model) return;
-    await server.executeCommand(ServerCommands.warmup, { model });
-    vscode.window.setStatusBarMessage(`$(check) Ollama: ${model} is loaded`, 5_000);
-    void server.refreshStatus(true);
+    await server.executeCommand(ServerCommands.warmup, { model }); // the server says "… is loaded".
 }
 
 function statusSummary(status: OllamaStatus): string {

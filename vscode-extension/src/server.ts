@@ -80,15 +80,23 @@ export class OllamaServer implements vscode.Disposable {
     /** Sends a custom request (`ollama/status`, `ollama/models`, ...). */
     async request<R>(method: string, params: object = {}, token?: CancellationToken): Promise<R> {
         const client = await this.runningClient();
-        return this.logged(method, params, () => client.sendRequest<R>(method, params, token));
+        // With a string method, an undefined token would be sent as a second positional param.
+        return this.logged(method, params, () =>
+            token ? client.sendRequest<R>(method, params, token) : client.sendRequest<R>(method, params),
+        );
     }
 
     /** Runs one of the server's commands (`ollama.generate`, ...) with its single object argument. */
     async executeCommand<R>(command: string, argument: object, token?: CancellationToken): Promise<R> {
         const client = await this.runningClient();
-        return this.logged(command, argument, async () =>
-            (await client.sendRequest(ExecuteCommandRequest.type, { command, arguments: [argument] }, token)) as R,
-        );
+        try {
+            return await this.logged(command, argument, async () =>
+                (await client.sendRequest(ExecuteCommandRequest.type, { command, arguments: [argument] }, token)) as R,
+            );
+        } catch (error) {
+            // The server's commands show their own failures (window/showMessage).
+            throw new ServerReportedError(firstLine(error));
+        }
     }
 
     /** Logs a request to the server, its duration and its failure (never the API key). */
@@ -129,6 +137,11 @@ export class OllamaServer implements vscode.Disposable {
             this.log.warn(`Restricted Mode: ignoring the workspace's ${ignored.join(', ')} until the workspace is trusted.`);
         }
         this.apiKey = (await this.context.secrets.get(API_KEY_SECRET)) || undefined;
+        const { apiKey, ...shown } = serverSettings(this.apiKey);
+        this.log.info(`Settings (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'not trusted'}): ${JSON.stringify(shown)}${apiKey ? ', API key set' : ''}`);
+        for (const key of ['baseUrl', 'server.python']) {
+            this.log.info(`inspect(${key}) = ${JSON.stringify(vscode.workspace.getConfiguration('ollama', vscode.workspace.workspaceFolders?.[0]?.uri).inspect(key))}`);
+        }
         const candidate = await this.findLaunch();
         if (!candidate) {
             this.statusBar.setServerState('failed');
@@ -287,6 +300,9 @@ export class OllamaServer implements vscode.Disposable {
         this.progress.dispose();
     }
 }
+
+/** A failure the server has already shown to the user: logged, not shown again. */
+export class ServerReportedError extends Error {}
 
 function firstLine(error: unknown): string {
     return (error instanceof Error ? error.message : String(error)).split('\n')[0];

@@ -21,7 +21,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=2087, help="TCP port (default 2087)")
     serve.add_argument("--log-file", help="write the server log to this file")
     serve.add_argument(
-        "--log-level", default="WARNING", help="DEBUG, INFO, WARNING (default) or ERROR"
+        "--log-level",
+        default="WARNING",
+        type=str.upper,
+        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+        help="log level (default WARNING)",
     )
 
     def command(name: str, help_text: str, data: bool = True) -> argparse.ArgumentParser:
@@ -69,15 +73,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         from ollama_ls.lsp.server import run
 
         return run(args)
-    if args.command == "check":
-        from ollama_ls.cli.check import run_check
-
-        return asyncio.run(run_check(args))
-
-    from ollama_ls.cli import commands
-
-    handler = getattr(commands, f"cmd_{args.command}")
     try:
+        if args.command == "check":
+            from ollama_ls.cli.check import run_check
+
+            return asyncio.run(run_check(args))
+        from ollama_ls.cli import commands
+
+        handler = getattr(commands, f"cmd_{args.command}")
         return asyncio.run(commands.run(handler, args))
     except KeyboardInterrupt:
         print("Cancelled.", file=sys.stderr)

@@ -40,9 +40,10 @@ async def emulate(request: web.Request, handler: Handler) -> web.StreamResponse:
         if not state.stopping and not request.get(SERVER_ABORTED):
             record.closed_early = True
         raise
-    except ConnectionResetError:
+    except ConnectionResetError as error:
+        # The client went away between two writes: what aiohttp does when it notices first.
         record.closed_early = True
-        raise
+        raise asyncio.CancelledError() from error
     finally:
         record.finished = True
     if record.status is None and not request.get(SERVER_ABORTED):

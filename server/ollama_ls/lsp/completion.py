@@ -15,6 +15,15 @@ from ollama_ls.tools.hardware import GIB
 
 TRIGGER_CHARACTERS = [":", '"', "'", "=", " "]
 
+# Formats where a bare (unquoted) string is not a string.
+_NEEDS_QUOTES = (FileKind.JSON, FileKind.TOML)
+
+
+def slot_edit(slot: Slot, name: str) -> types.TextEdit:
+    """Replace the whole value (tag included), adding quotes where the format needs them."""
+    text = f'"{name}"' if not slot.quoted and slot.file_kind in _NEEDS_QUOTES else name
+    return types.TextEdit(range=to_lsp_range(slot.range), new_text=text)
+
 
 def installed_item(model: ModelSummary, slot: Slot, rank: int) -> types.CompletionItem:
     facts = [model.family and f"family: {model.family}"]
@@ -34,7 +43,7 @@ def installed_item(model: ModelSummary, slot: Slot, rank: int) -> types.Completi
         ),
         sort_text=f"0{rank:04d}",
         filter_text=model.name,
-        text_edit=types.TextEdit(range=to_lsp_range(slot.range), new_text=model.name),
+        text_edit=slot_edit(slot, model.name),
     )
 
 
@@ -51,7 +60,7 @@ def pullable_item(entry: dict, slot: Slot, rank: int) -> types.CompletionItem:
         ),
         sort_text=f"1{rank:04d}",
         filter_text=entry["name"],
-        text_edit=types.TextEdit(range=to_lsp_range(slot.range), new_text=entry["name"]),
+        text_edit=slot_edit(slot, entry["name"]),
     )
 
 
@@ -90,7 +99,7 @@ def modelfile_items(text: str, position: types.Position) -> list[types.Completio
             types.CompletionItem(
                 label=name,
                 kind=types.CompletionItemKind.Property,
-                detail=spec.type if spec.default is None else f"{spec.type} · default {spec.default}",
+                    detail=spec.type if spec.default is None else f"{spec.type} · default {spec.default}",
                 documentation=spec.doc,
                 insert_text=f"{name} ",
             )

@@ -19,6 +19,7 @@ from pygls.exceptions import JsonRpcInvalidParams
 
 from ollama_ls.client import OllamaError
 from ollama_ls.lsp.edit_tracking import EditConflict, GeneratedRegion, end_after_insert
+from ollama_ls.lsp.errors import request_failed
 from ollama_ls.lsp.language_server import OllamaLanguageServer
 from ollama_ls.lsp.model_commands import first_argument, pull_with_progress
 from ollama_ls.lsp.operations import Cancelled, Operation
@@ -267,7 +268,7 @@ class Generation:
             pass
 
     async def _consume(self, stream: Any, operation: Operation, started: float) -> None:
-        last_flush = time.monotonic()
+        last_flush = 0.0  # the first text goes out at once: it is what the user waits for
         first_token_at: float | None = None
         chunks = 0
         async with stream:
@@ -281,8 +282,9 @@ class Generation:
                 if now - last_flush >= FLUSH_INTERVAL or waiting >= FLUSH_SIZE:
                     await self.flush()
                     last_flush = time.monotonic()
-                if first_token_at is not None and now > first_token_at:
-                    rate = chunks / (now - first_token_at)
+                # Tokens after the first, over the time since it came: a rate needs a span.
+                if first_token_at is not None and chunks > 1 and now - first_token_at >= 0.2:
+                    rate = (chunks - 1) / (now - first_token_at)
                     operation.report(f"{rate:.0f} tok/s", tokens_per_second=rate)
         await self.flush()
 
@@ -313,18 +315,24 @@ def _supports_document_changes(server: OllamaLanguageServer) -> bool:
     return bool(edit and edit.document_changes)
 
 
-async def _model_ready(server: OllamaLanguageServer, model: str) -> bool:
-    """With auto-pull on, pull a missing model first (with progress)."""
+async def _model_ready(server: OllamaLanguageServer, model: str) -> dict[str, Any] | None:
+    """With auto-pull on, pull a missing model first (with progress). None when generation can
+    go ahead; else what to answer (`cancelled`, and `error` when the pull failed)."""
     if not server.settings.auto_pull:
-        return True
+        return None
     try:
         installed = await server.tools.find_installed(model)
     except OllamaError:
-        return True  # let the generation report the server's state
+        return None  # let the generation report the server's state
     if installed is not None:
-        return True
+        return None
     result = await pull_with_progress(server, model)
-    return result["status"] == "success"
+    if result["status"] == "success":
+        return None
+    answer: dict[str, Any] = {"cancelled": result["cancelled"]}
+    if "error" in result:
+        answer["error"] = result["error"]
+    return answer
 
 
 def register(server: OllamaLanguageServer) -> None:
@@ -339,8 +347,9 @@ def register(server: OllamaLanguageServer) -> None:
             model = request.model or await ls.tools.resolve_default_model_name()
         except OllamaError as error:
             ls.show_error(error)
-            raise
-        if not await _model_ready(ls, model):
+            raise request_failed(error) from error
+        pulled = await _model_ready(ls, model)
+        if pulled is not None:
             return {"model": model, "text": "", "evalCount": None, "tokensPerSecond": None,
-                    "timeToFirstTokenMs": None, "cancelled": True}  # fmt: skip
+                    "timeToFirstTokenMs": None, **pulled}  # fmt: skip
         return await Generation(ls, request, model).run()

@@ -78,7 +78,13 @@ class OllamaLanguageServer(LanguageServer):
             old_tools, self.tools = self.tools, OllamaEditorTools(settings.tools_config())
             if self.started:
                 await self.attach_tools()
-            await old_tools.aclose()
+            # A pull or generation running on the old server finishes there.
+            self.spawn(self._close_when_idle(old_tools), name="close old tools")
+
+    async def _close_when_idle(self, tools: OllamaEditorTools) -> None:
+        while self.operations:
+            await asyncio.sleep(0.5)
+        await tools.aclose()
 
     async def attach_tools(self) -> None:
         for listener in list(self.tools_listeners):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidParams
 
 from ollama_ls.client import OllamaError
 from ollama_ls.lsp.errors import request_failed
@@ -35,11 +36,11 @@ def model_argument(server: OllamaLanguageServer, args: tuple[Any, ...]) -> str:
     if not model:
         message = "Which model? Pass {\"model\": \"name\"}, e.g. {\"model\": \"llama3.2\"}."
         server.show(message, types.MessageType.Error)
-        raise ValueError(message)
+        raise JsonRpcInvalidParams(message)
     check = server.tools.validate_model_name(model)
     if not check.is_valid:
         server.show(f"{model}: {check.message}", types.MessageType.Error)
-        raise ValueError(check.message)
+        raise JsonRpcInvalidParams(f"{model}: {check.message}")
     return model
 
 

@@ -107,7 +107,7 @@ class Operation:
         self._notify({"message": message, "done": True})
 
     def _notify(self, extra: dict[str, Any]) -> None:
-        payload = {"kind": self.kind, "model": self.model, "done": False, **extra}
+        payload = {"id": self.id, "kind": self.kind, "model": self.model, "done": False, **extra}
         self.server.protocol.notify(PROGRESS_METHOD, payload)
 
     async def run(self, work: Awaitable[T]) -> T:

@@ -3,7 +3,6 @@ ollama/validateModelName, ollama/defaultModel."""
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from ollama_ls.client import OllamaError
@@ -96,5 +95,10 @@ def register(server: OllamaLanguageServer) -> None:
             "reason": "set by the ollama.model setting" if configured else choice.reason,
             "recommended": choice.model,
             "alternatives": list(choice.alternatives),
-            "hardware": dataclasses.asdict(choice.hardware),
+            "hardware": {
+                "totalRam": choice.hardware.total_ram,
+                "availableRam": choice.hardware.available_ram,
+                "totalVram": choice.hardware.total_vram,
+                "vramSource": choice.hardware.vram_source,
+            },
         }

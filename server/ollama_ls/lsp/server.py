@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
         logging.FileHandler(args.log_file) if args.log_file else logging.StreamHandler(sys.stderr)
     )
     logging.basicConfig(
-        level=args.log_level.upper(),
+        level=args.log_level,
         handlers=[handler],
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )

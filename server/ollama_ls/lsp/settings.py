@@ -39,7 +39,10 @@ class Settings(_Section):
     headers: dict[str, str] = Field(default_factory=dict)
     api_key: SecretStr | None = None
     model: str = ""
-    timeout: float = Field(120.0, gt=0)
+    # Seconds to wait between chunks; unset: OLLAMA_TIMEOUT, else 120.
+    timeout: float | None = Field(None, gt=0)
+    verify_tls: bool = True
+    ca_bundle: str | None = None
     health_check_interval: float = Field(30.0, gt=0)
     model_cache_ttl: float = Field(60.0, ge=0)
     auto_pull: bool = False
@@ -75,6 +78,8 @@ class Settings(_Section):
             headers=dict(self.headers),
             api_key=self.api_key.get_secret_value() if self.api_key else None,
             timeout=self.timeout,
+            verify_tls=self.verify_tls,
+            ca_bundle=self.ca_bundle or None,
             health_check_interval=interval,
             # Back off while the server is down, but notice its return within a few checks.
             max_health_backoff=min(300.0, interval * 4),
@@ -157,6 +162,8 @@ def _default_for(path: list[str]) -> str:
             model = getattr(model, name)
         else:
             break
+    if model is None:
+        return "(unset)"
     return repr(model) if not isinstance(model, BaseModel) else "values"
 
 

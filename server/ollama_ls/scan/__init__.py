@@ -61,6 +61,26 @@ def slot_at(
     data = encode(text)
     index = LineIndex(data)
     cursor = index.offset(line, character)
+    found = _slot_in(data, index, kind, cursor, model_keys)
+    if found is None and _at_end_of_line(data, cursor):
+        # What follows can keep a value being typed at the end of a line from parsing (TOML's
+        # `model = ` with more lines below): judge the document as if it ended at the cursor.
+        found = _slot_in(data[:cursor], index, kind, cursor, model_keys)
+    return found
+
+
+def _at_end_of_line(data: bytes, cursor: int) -> bool:
+    end = len(data)
+    for stop in (b"\n", b"\r"):
+        at = data.find(stop, cursor)
+        if at != -1:
+            end = min(end, at)
+    return cursor < len(data) and not data[cursor:end].strip()
+
+
+def _slot_in(
+    data: bytes, index: LineIndex, kind: FileKind, cursor: int, model_keys: Sequence[str]
+) -> Slot | None:
     for found in _found(data, kind, model_keys):
         value = found.value
         if value.start <= cursor <= value.end:

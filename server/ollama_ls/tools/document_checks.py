@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from ollama_ls.checks import Finding, check_document
 from ollama_ls.client import OllamaError
 from ollama_ls.modelname import parse_name
-from ollama_ls.scan import FileKind, scan
+from ollama_ls.scan import FileKind, Slot, scan
 from ollama_ls.tools.editor_tools import OllamaEditorTools
 from ollama_ls.tools.models import ModelSummary
 
@@ -27,24 +27,21 @@ async def installed_models_if_known(tools: OllamaEditorTools) -> list[ModelSumma
 async def find_problems(
     tools: OllamaEditorTools, text: str, kind: FileKind, model_keys: Sequence[str] = ()
 ) -> list[Finding]:
+    slots = scan(text, kind, model_keys)
     models = await installed_models_if_known(tools)
     names = None if models is None else [model.name for model in models]
-    capabilities = {} if models is None else await _capabilities_of_used(
-        tools, models, text, kind, model_keys
+    capabilities = {} if models is None else await _capabilities_of_used(tools, models, slots)
+    return check_document(
+        text, kind, names, capabilities, model_keys, server=tools.base_url, slots=slots
     )
-    return check_document(text, kind, names, capabilities, model_keys, server=tools.base_url)
 
 
 async def _capabilities_of_used(
-    tools: OllamaEditorTools,
-    models: list[ModelSummary],
-    text: str,
-    kind: FileKind,
-    model_keys: Sequence[str],
+    tools: OllamaEditorTools, models: list[ModelSummary], slots: Sequence[Slot]
 ) -> dict[str, tuple[str, ...]]:
     """Capabilities of the installed models this document names: from the list when it has
     them, else from /api/show (cached)."""
-    used = {parse_name(slot.value.strip()).key() for slot in scan(text, kind, model_keys) if slot.value}
+    used = {parse_name(slot.value.strip()).key() for slot in slots if slot.value}
     capabilities: dict[str, tuple[str, ...]] = {}
     for model in models:
         if parse_name(model.name).key() not in used:

@@ -39,6 +39,9 @@ from ollama_ls.tools.ttl_cache import TtlCache
 
 log = logging.getLogger(__name__)
 
+# How long a look at /api/ps stays good for hover ("loaded now").
+RUNNING_TTL = 5.0
+
 StatusListener = Callable[[Status | None, Status], Any]
 ModelsListener = Callable[[list[ModelSummary]], Any]
 
@@ -58,6 +61,7 @@ class OllamaEditorTools:
         self._flight = SingleFlight()
         self._models = TtlCache(self.config.model_cache_ttl, clock)
         self._details = TtlCache(self.config.model_cache_ttl, clock)
+        self._running = TtlCache(RUNNING_TTL, clock)
         self._status: Status | None = None
         self._next_check_at = 0.0
         self.consecutive_failures = 0
@@ -169,6 +173,7 @@ class OllamaEditorTools:
             )
             self.consecutive_failures = 0
             self._store_models(models)
+            self._store_running(running)
         self._next_check_at = self._clock() + self._throttle_interval()
         previous, self._status = self._status, status
         if previous is None or previous.state_key() != status.state_key():
@@ -244,7 +249,7 @@ class OllamaEditorTools:
 
         async def fetch() -> Any:
             details = await self.pool.call(lambda client: client.show(model))
-            self._details.put(key, details)
+            self._details.put((self.pool.active.url, key[1]), details)
             return details
 
         return await self._flight.do(("show", key), fetch)
@@ -292,8 +297,17 @@ class OllamaEditorTools:
         )
 
     async def running_models(self) -> list[RunningModelInfo]:
-        running = await self.pool.call(lambda client: client.running())
-        return [RunningModelInfo(m.name, m.size, m.size_vram, _iso(m.expires_at)) for m in running]
+        """What is loaded now; answers within RUNNING_TTL seconds come from the last look."""
+        cached = self._running.get(self.pool.active.url)
+        if cached is not None:
+            return cached
+        wire = await self._flight.do("running", lambda: self.pool.call(lambda c: c.running()))
+        return self._store_running(wire)
+
+    def _store_running(self, wire: list) -> list[RunningModelInfo]:
+        running = [RunningModelInfo(m.name, m.size, m.size_vram, _iso(m.expires_at)) for m in wire]
+        self._running.put(self.pool.active.url, running)
+        return running
 
     # -- names and defaults -----------------------------------------------------------------
 
@@ -337,6 +351,7 @@ class OllamaEditorTools:
     def invalidate(self) -> None:
         self._models.clear()
         self._details.clear()
+        self._running.clear()
 
     async def refresh_models(self) -> list[ModelSummary]:
         self.invalidate()
@@ -352,16 +367,18 @@ class OllamaEditorTools:
             self.invalidate()
         await self.refresh_models()
 
+    # Changes to the store go to the active server only: failing over would change another one.
+
     async def delete(self, model: str) -> None:
         try:
-            await self.pool.call(lambda client: client.delete(model))
+            await self.client.delete(model)
         finally:
             self.invalidate()
         await self.refresh_models()
 
     async def copy(self, source: str, destination: str) -> None:
         try:
-            await self.pool.call(lambda client: client.copy(source, destination))
+            await self.client.copy(source, destination)
         finally:
             self.invalidate()
         await self.refresh_models()

@@ -22,14 +22,20 @@ class HardwareProfile:
 
     @property
     def model_memory(self) -> int:
-        """Bytes a model can be loaded into: VRAM when a GPU is present, else available RAM."""
-        return self.total_vram if self.has_gpu else self.available_ram
+        """Bytes a model can be loaded into: VRAM when NVML measured it; else the larger of
+        free RAM and the VRAM Ollama reports in use (a lower bound of the card, and the same
+        memory as RAM on unified-memory machines)."""
+        if self.vram_source == "nvml":
+            return self.total_vram
+        return max(self.total_vram, self.available_ram)
 
     def describe(self) -> str:
         ram = f"{self.available_ram / GIB:.1f} GiB of {self.total_ram / GIB:.1f} GiB RAM free"
         if not self.has_gpu:
             return f"{ram}, no GPU seen"
-        return f"{ram}, {self.total_vram / GIB:.1f} GiB VRAM ({self.vram_source})"
+        if self.vram_source == "nvml":
+            return f"{ram}, {self.total_vram / GIB:.1f} GiB VRAM (nvml)"
+        return f"{ram}, at least {self.total_vram / GIB:.1f} GiB VRAM (in use by Ollama)"
 
 
 def read_nvml_vram() -> int:

@@ -13,7 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { commandPalette, editorText, goToLine, problemsText, quickOpen, statusBarText, waitFor } from './workbench.mjs';
+import { commandPalette, editorText, goToLine, problemsText, quickOpen, statusBarText, waitFor, waitForQuickInput } from './workbench.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = parseArgs(process.argv.slice(2));
@@ -117,8 +117,8 @@ function stopProcess(child) {
 }
 
 /** Starts `python -m ollama_ls.emulator` and resolves with its URL (its first stdout line). */
-async function startEmulator() {
-    const child = startProcess('emulator', python, ['-m', 'ollama_ls.emulator', '--port', '0']);
+async function startEmulator(name = 'emulator') {
+    const child = startProcess(name, python, ['-m', 'ollama_ls.emulator', '--port', '0']);
     const url = await new Promise((resolve, reject) => {
         let buffer = '';
         const timer = setTimeout(() => reject(new Error('the emulator printed no URL in 30 s')), 30_000);
@@ -150,6 +150,18 @@ function writeJson(file, value) {
     fs.writeFileSync(file, JSON.stringify(value, null, 2));
 }
 
+const BASE_USER_SETTINGS = {
+    'workbench.startupEditor': 'none',
+    'workbench.tips.enabled': false,
+    'workbench.enableExperiments': false,
+    'extensions.autoCheckUpdates': false,
+    'extensions.autoUpdate': false,
+    'extensions.ignoreRecommendations': true,
+    'telemetry.telemetryLevel': 'off',
+    'editor.quickSuggestions': { other: false, comments: false, strings: false },
+    'files.autoSave': 'off',
+};
+
 const CONFIG_YAML = `# An app that talks to Ollama.
 provider: ollama
 model: llama3.2
@@ -160,8 +172,10 @@ draft_model:
 `;
 
 async function main() {
-    fs.rmSync(artifacts, { recursive: true, force: true });
     fs.mkdirSync(artifacts, { recursive: true });
+    for (const old of fs.readdirSync(artifacts)) {
+        if ((/\.(png|log)$/.test(old) && !old.startsWith('install-')) || old.startsWith('code-server-logs')) fs.rmSync(path.join(artifacts, old), { recursive: true, force: true });
+    }
     for (const [what, file] of [['code-server', codeServerBin], ['the .vsix', vsix], ['the repo venv Python', python], ['chromium', chromiumPath]]) {
         if (!fs.existsSync(file)) throw new Error(`${what} not found: ${file}`);
     }
@@ -190,48 +204,23 @@ async function main() {
     log(`emulator has ${modelCount} models installed`);
 
     // The user trusts their workspaces (Restricted Mode would ignore the workspace's baseUrl).
-    writeJson(path.join(userDataDir, 'User', 'settings.json'), {
-        'security.workspace.trust.enabled': false,
-        'workbench.startupEditor': 'none',
-        'workbench.tips.enabled': false,
-        'workbench.enableExperiments': false,
-        'extensions.autoCheckUpdates': false,
-        'extensions.autoUpdate': false,
-        'extensions.ignoreRecommendations': true,
-        'telemetry.telemetryLevel': 'off',
-        'editor.quickSuggestions': { other: false, comments: false, strings: false },
-        'files.autoSave': 'off',
-    });
+    writeJson(path.join(userDataDir, 'User', 'settings.json'), { ...BASE_USER_SETTINGS, 'security.workspace.trust.enabled': false });
     writeJson(path.join(workspace, '.vscode', 'settings.json'), {
         'ollama.baseUrl': emulator.url,
         'ollama.server.python': python,
         'ollama.healthCheckInterval': 2,
-        'ollama.trace.server': 'messages',
+        'ollama.trace.server': 'verbose',
     });
     fs.writeFileSync(path.join(workspace, 'config.yaml'), CONFIG_YAML);
 
-    const port = await freePort();
-    const codeServer = startProcess(
-        'code-server',
-        codeServerBin,
-        ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
-            '--disable-workspace-trust', ...(process.env.E2E_TRACE ? ['--log', 'trace'] : []), '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, workspace],
-        { env },
-    );
-    const base = `http://127.0.0.1:${port}`;
-    await waitFor(async () => (await fetch(base, { redirect: 'manual' }).catch(() => undefined))?.status, { timeout: 60_000, what: 'code-server to answer' });
-    log(`code-server ${codeServer.pid} on ${base}`);
-
+    const base = await startCodeServer('code-server', { userDataDir, extensionsDir, workspace, env, trustAll: true });
     const browser = await chromium.launch({
         executablePath: chromiumPath,
         args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
             '--disable-component-update', '--disable-sync'],
     });
     try {
-        page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-        await page.goto(`${base}/?folder=${encodeURIComponent(workspace)}`);
-        await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
-        log('workbench loaded');
+        page = await openWorkbench(browser, base, workspace);
 
         await step('the extension activates and the status bar shows the model count', async () => {
             await quickOpen(page, 'config.yaml');
@@ -247,9 +236,15 @@ async function main() {
         await step('completion lists the emulator models in a model value', async () => {
             await goToLine(page, 6);
             await page.keyboard.press('End');
-            await page.keyboard.press('Control+Space');
             const widget = page.locator('.suggest-widget.visible');
-            await widget.waitFor({ timeout: 30_000 });
+            await waitFor(async () => {
+                // Ctrl+Space, and if the widget does not open, the command (focus can be elsewhere).
+                if (await widget.isVisible()) return true;
+                await page.keyboard.press('Control+Space');
+                if (await widget.waitFor({ timeout: 3_000 }).then(() => true, () => false)) return true;
+                await commandPalette(page, 'Trigger Suggest');
+                return widget.waitFor({ timeout: 3_000 }).then(() => true, () => false);
+            }, { timeout: 40_000, interval: 100, what: 'the suggest widget' });
             await waitFor(async () => {
                 const text = await widget.innerText();
                 return /llama3\.2/.test(text) && /qwen2\.5-coder/.test(text);
@@ -275,10 +270,9 @@ async function main() {
 
         await step('Ollama: Pull Model shows progress and the problem goes away', async () => {
             await commandPalette(page, 'Ollama: Pull Model');
-            if (args.debug) for (let i = 0; i < 6; i++) { await page.waitForTimeout(500); await screenshot(`debug-pull-${i}`); }
-            await page.locator('.quick-input-widget').waitFor({ state: 'visible' });
+            const pick = await waitForQuickInput(page, 'Ollama: Pull Model');
             await page.keyboard.type('phi3:mini');
-            await page.waitForTimeout(300);
+            await pick.locator('.monaco-list-row.focused', { hasText: 'phi3:mini' }).waitFor({ timeout: 5_000 });
             await page.keyboard.press('Enter');
             let sawProgress = '';
             await waitFor(async () => {
@@ -322,9 +316,11 @@ async function main() {
 
         await step('Ollama: Show Logs opens the Ollama output channel', async () => {
             await commandPalette(page, 'Ollama: Show Logs');
-            await waitFor(async () => /Starting the server/.test(await page.locator('.output-view, .part.panel').first().innerText().catch(() => '')), {
+            const panel = page.locator('#workbench\\.parts\\.panel');
+            await waitFor(async () => /Starting the server/.test((await panel.innerText()).replace(/\s+/g, ' ')), {
                 timeout: 20_000,
                 what: 'the server start in the Ollama output',
+                detail: () => panel.innerText(),
             });
         });
 
@@ -342,18 +338,90 @@ async function main() {
             log(`offline item background: ${background}`);
             if (!background || background === 'rgba(0, 0, 0, 0)') throw new Error('the offline item has no warning background');
         });
+        await page.close();
+        await restrictedModeScenario(browser, { tmp, extensionsDir, env });
     } finally {
         await browser.close().catch(() => undefined);
-        copyLogs(userDataDir);
+        copyLogs(userDataDir, 'code-server-logs');
+        copyLogs(path.join(tmp, 'restricted-user-data'), 'code-server-logs-restricted');
         if (!args.keep) fs.rmSync(tmp, { recursive: true, force: true });
     }
 }
 
+async function startCodeServer(name, { userDataDir, extensionsDir, workspace, env, trustAll }) {
+    const port = await freePort();
+    const child = startProcess(
+        name,
+        codeServerBin,
+        ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
+            ...(trustAll ? ['--disable-workspace-trust'] : []), ...(process.env.E2E_TRACE ? ['--log', 'trace'] : []),
+            '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, workspace],
+        { env },
+    );
+    const base = `http://127.0.0.1:${port}`;
+    await waitFor(async () => (await fetch(base, { redirect: 'manual' }).catch(() => undefined))?.status, { timeout: 60_000, what: 'code-server to answer' });
+    log(`${name} ${child.pid} on ${base}`);
+    return base;
+}
+
+async function openWorkbench(browser, base, workspace) {
+    const opened = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await opened.goto(`${base}/?folder=${encodeURIComponent(workspace)}`);
+    await opened.waitForSelector('.monaco-workbench', { timeout: 90_000 });
+    log('workbench loaded');
+    return opened;
+}
+
+/**
+ * A cloned repository, not trusted: its .vscode/settings.json points ollama.baseUrl at another
+ * server and ollama.server.python at another program. Both must be ignored; the user's own
+ * settings apply.
+ */
+async function restrictedModeScenario(browser, { tmp, extensionsDir, env }) {
+    const mine = await startEmulator('emulator-user');
+    const theirs = await startEmulator('emulator-workspace');
+    const userDataDir = path.join(tmp, 'restricted-user-data');
+    const workspace = path.join(tmp, 'cloned-repo');
+    writeJson(path.join(userDataDir, 'User', 'settings.json'), {
+        ...BASE_USER_SETTINGS,
+        'security.workspace.trust.enabled': true,
+        'security.workspace.trust.startupPrompt': 'never',
+        'ollama.baseUrl': mine.url,
+        'ollama.server.python': python,
+        'ollama.trace.server': 'verbose',
+    });
+    writeJson(path.join(workspace, '.vscode', 'settings.json'), {
+        'ollama.baseUrl': theirs.url,
+        'ollama.headers': { 'X-Exfiltrate': 'yes' },
+        'ollama.server.python': path.join(workspace, 'evil-python'),
+    });
+    fs.writeFileSync(path.join(workspace, 'config.yaml'), CONFIG_YAML);
+    const base = await startCodeServer('code-server-restricted', { userDataDir, extensionsDir, workspace, env, trustAll: false });
+    page = await openWorkbench(browser, base, workspace);
+    await step('restricted mode: the workspace baseUrl, headers and server.python are ignored', async () => {
+        await quickOpen(page, 'config.yaml');
+        await waitFor(async () => /Restricted Mode/.test(await statusBarText(page)), { timeout: 30_000, what: 'VS Code in Restricted Mode', detail: () => statusBarText(page) });
+        await waitFor(async () => /Ollama 0\.\d+\.\d+ · \d+ models/.test(await statusBarText(page)), {
+            timeout: 60_000,
+            what: 'the status bar connected through the user settings',
+            detail: () => statusBarText(page),
+        });
+        const toMine = (await emulatorControl(mine.url, 'requests', undefined, 'GET')).requests;
+        const toTheirs = (await emulatorControl(theirs.url, 'requests', undefined, 'GET')).requests;
+        log(`requests: user's emulator ${toMine.length}, workspace's emulator ${toTheirs.length}`);
+        if (toMine.length === 0) throw new Error("the user's emulator got no request");
+        if (toTheirs.length > 0) throw new Error(`the workspace's emulator got ${toTheirs.length} requests`);
+        if (toMine.some((r) => Object.keys(r.headers ?? {}).some((h) => h.toLowerCase() === 'x-exfiltrate'))) {
+            throw new Error("the workspace's headers were sent");
+        }
+    });
+}
+
 /** The extension host and Ollama output logs, next to the screenshots. */
-function copyLogs(userDataDir) {
+function copyLogs(userDataDir, name) {
     const logs = path.join(userDataDir, 'logs');
     if (!fs.existsSync(logs)) return;
-    fs.cpSync(logs, path.join(artifacts, 'code-server-logs'), { recursive: true });
+    fs.cpSync(logs, path.join(artifacts, name), { recursive: true });
 }
 
 let failed = false;

@@ -78,3 +78,11 @@ export async function goToLine(page, line) {
     await page.keyboard.press('Enter');
     await page.keyboard.press('Home');
 }
+
+/** Waits for a quick pick or input box of ours, by its title, and focuses its input. */
+export async function waitForQuickInput(page, title) {
+    const widget = page.locator('.quick-input-widget', { has: page.locator('.quick-input-title', { hasText: title }) });
+    await widget.waitFor({ state: 'visible', timeout: 20_000 });
+    await widget.locator('input').first().focus();
+    return widget;
+}

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateAtCursorArgs, generateFromSelectionArgs, modelPickItem, normalizePullModelName, pullSuggestions, sameModel } from '../../src/commandArgs';
+import { acceptedPullName, generateAtCursorArgs, generateFromSelectionArgs, modelPickItem, normalizePullModelName, pullSuggestions, sameModel } from '../../src/commandArgs';
 
 const uri = 'file:///work/config.yaml';
 
@@ -61,4 +61,12 @@ test('model quick-pick rows show size, quantization and capabilities; the defaul
         detail: 'llama · completion, tools · 131,072 tokens context',
         model: 'llama3.2:latest',
     });
+});
+
+test('accepting the pull pick: the highlighted suggestion if it fits what was typed, else the typed name', () => {
+    assert.equal(acceptedPullName('qwen', 'qwen3:8b'), 'qwen3:8b');
+    assert.equal(acceptedPullName('', 'mistral'), 'mistral');
+    assert.equal(acceptedPullName('phi3:mini', 'phi4'), 'phi3:mini');
+    assert.equal(acceptedPullName(' my/model:q4 ', undefined), 'my/model:q4');
+    assert.equal(acceptedPullName('', undefined), undefined);
 });
