@@ -382,14 +382,17 @@ async function restrictedModeScenario(browser, { tmp, extensionsDir, env }) {
     const theirs = await startEmulator('emulator-workspace');
     const userDataDir = path.join(tmp, 'restricted-user-data');
     const workspace = path.join(tmp, 'cloned-repo');
+    const usersOwn = { 'ollama.baseUrl': mine.url, 'ollama.server.python': python, 'ollama.trace.server': 'verbose' };
     writeJson(path.join(userDataDir, 'User', 'settings.json'), {
         ...BASE_USER_SETTINGS,
         'security.workspace.trust.enabled': true,
         'security.workspace.trust.startupPrompt': 'never',
-        'ollama.baseUrl': mine.url,
-        'ollama.server.python': python,
-        'ollama.trace.server': 'verbose',
+        ...usersOwn,
     });
+    // code-server's extension host runs on the "remote" machine: its machine settings are read
+    // from disk at start, whereas User/settings.json comes from the browser and was sometimes
+    // not applied yet when the extension activated in Restricted Mode.
+    writeJson(path.join(userDataDir, 'Machine', 'settings.json'), usersOwn);
     writeJson(path.join(workspace, '.vscode', 'settings.json'), {
         'ollama.baseUrl': theirs.url,
         'ollama.headers': { 'X-Exfiltrate': 'yes' },
