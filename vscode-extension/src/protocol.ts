@@ -21,6 +21,8 @@ export interface OllamaStatus {
 
 /** `ollama/progress` notification: pull and generate progress for the status bar. */
 export interface OllamaProgress {
+    /** The operation's id, for `ollama.cancel {id}`. */
+    id?: string;
     kind: 'pull' | 'generate';
     model: string;
     percentage?: number;

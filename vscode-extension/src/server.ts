@@ -137,11 +137,12 @@ export class OllamaServer implements vscode.Disposable {
             this.log.warn(`Restricted Mode: ignoring the workspace's ${ignored.join(', ')} until the workspace is trusted.`);
         }
         this.apiKey = (await this.context.secrets.get(API_KEY_SECRET)) || undefined;
-        const { apiKey, ...shown } = serverSettings(this.apiKey);
-        this.log.info(`Settings (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'not trusted'}): ${JSON.stringify(shown)}${apiKey ? ', API key set' : ''}`);
-        for (const key of ['baseUrl', 'server.python']) {
-            this.log.info(`inspect(${key}) = ${JSON.stringify(vscode.workspace.getConfiguration('ollama', vscode.workspace.workspaceFolders?.[0]?.uri).inspect(key))}`);
-        }
+        // Logged without secrets: header values and the API key are left out.
+        const { apiKey, headers, ...shown } = serverSettings(this.apiKey);
+        const trust = vscode.workspace.isTrusted ? 'trusted' : 'not trusted';
+        this.log.info(
+            `Settings (workspace ${trust}): ${JSON.stringify({ ...shown, headers: Object.keys(headers) })}${apiKey ? ', API key set' : ''}`,
+        );
         const candidate = await this.findLaunch();
         if (!candidate) {
             this.statusBar.setServerState('failed');

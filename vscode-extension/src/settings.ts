@@ -21,14 +21,18 @@ export interface ServerSettings {
     fallbackUrls: string[];
     headers: Record<string, string>;
     model: string;
-    timeout: number;
+    /** Only when set by the user: unset lets the server use OLLAMA_TIMEOUT, else 120. */
+    timeout?: number;
+    verifyTls: boolean;
+    /** Only when set: a PEM file of CA certificates. */
+    caBundle?: string;
     healthCheckInterval: number;
     modelCacheTtl: number;
     autoPull: boolean;
     keepAlive: string;
     modelKeys: string[];
-    diagnostics: { enable: boolean };
-    inlineCompletion: { enable: boolean; model: string; maxTokens: number; contextLines: number };
+    diagnostics: { enable: boolean; debounceMs: number };
+    inlineCompletion: { enable: boolean; model: string; maxTokens: number; contextLines: number; debounceMs: number };
     apiKey?: string;
 }
 
@@ -42,6 +46,8 @@ export const RESTRICTED_SETTINGS: readonly string[] = [
     'baseUrl',
     'fallbackUrls',
     'headers',
+    'verifyTls',
+    'caBundle',
     'server.path',
     'server.python',
 ];
@@ -51,14 +57,14 @@ export const DEFAULT_SETTINGS: Readonly<ServerSettings> = Object.freeze({
     fallbackUrls: [],
     headers: {},
     model: '',
-    timeout: 120,
+    verifyTls: true,
     healthCheckInterval: 30,
     modelCacheTtl: 60,
     autoPull: false,
     keepAlive: '5m',
     modelKeys: [],
-    diagnostics: { enable: true },
-    inlineCompletion: { enable: false, model: '', maxTokens: 64, contextLines: 50 },
+    diagnostics: { enable: true, debounceMs: 300 },
+    inlineCompletion: { enable: false, model: '', maxTokens: 64, contextLines: 50, debounceMs: 150 },
 });
 
 /** The value VS Code would use, except that untrusted workspaces cannot set restricted keys. */
@@ -88,6 +94,12 @@ export function ignoredWorkspaceSettings(inspect: InspectSetting, trusted: boole
     }).map((key) => `ollama.${key}`);
 }
 
+/** The value set by the user or the workspace (Restricted Mode applied), ignoring the default. */
+function explicitValue(key: string, inspect: InspectSetting, trusted: boolean): unknown {
+    const inspection = inspect(key);
+    return inspection ? effectiveValue(key, { ...inspection, defaultValue: undefined }, trusted) : undefined;
+}
+
 function read<T>(inspect: InspectSetting, key: string, trusted: boolean, fallback: T, valid: (v: unknown) => boolean): T {
     const value = effectiveValue(key, inspect(key), trusted);
     return valid(value) ? (value as T) : fallback;
@@ -110,20 +122,29 @@ export function buildServerSettings(inspect: InspectSetting, trusted: boolean, a
         fallbackUrls: [...get('fallbackUrls', d.fallbackUrls, isStringArray)],
         headers: { ...get('headers', d.headers, isStringRecord) },
         model: get('model', d.model, isString).trim(),
-        timeout: get('timeout', d.timeout, isNumber),
+        verifyTls: get('verifyTls', d.verifyTls, isBoolean),
         healthCheckInterval: get('healthCheckInterval', d.healthCheckInterval, isNumber),
         modelCacheTtl: get('modelCacheTtl', d.modelCacheTtl, isNumber),
         autoPull: get('autoPull', d.autoPull, isBoolean),
         keepAlive: get('keepAlive', d.keepAlive, isString),
         modelKeys: [...get('modelKeys', d.modelKeys, isStringArray)],
-        diagnostics: { enable: get('diagnostics.enable', d.diagnostics.enable, isBoolean) },
+        diagnostics: {
+            enable: get('diagnostics.enable', d.diagnostics.enable, isBoolean),
+            debounceMs: get('diagnostics.debounceMs', d.diagnostics.debounceMs, isNumber),
+        },
         inlineCompletion: {
             enable: get('inlineCompletion.enable', d.inlineCompletion.enable, isBoolean),
             model: get('inlineCompletion.model', d.inlineCompletion.model, isString).trim(),
             maxTokens: get('inlineCompletion.maxTokens', d.inlineCompletion.maxTokens, isNumber),
             contextLines: get('inlineCompletion.contextLines', d.inlineCompletion.contextLines, isNumber),
+            debounceMs: get('inlineCompletion.debounceMs', d.inlineCompletion.debounceMs, isNumber),
         },
     };
+    // Sent only when someone set them, so that the server's own fallbacks apply otherwise.
+    const timeout = explicitValue('timeout', inspect, trusted);
+    if (isNumber(timeout) && (timeout as number) > 0) settings.timeout = timeout as number;
+    const caBundle = explicitValue('caBundle', inspect, trusted);
+    if (typeof caBundle === 'string' && caBundle.trim()) settings.caBundle = caBundle.trim();
     if (apiKey) {
         settings.apiKey = apiKey;
     }

@@ -14,10 +14,11 @@ import {
 /** An `inspect` over a table of key -> inspection, with the package.json defaults. */
 function inspector(values: Record<string, SettingInspection>): InspectSetting {
     const defaults: Record<string, unknown> = {
-        baseUrl: '', fallbackUrls: [], headers: {}, model: '', timeout: 120, healthCheckInterval: 30,
+        baseUrl: '', fallbackUrls: [], headers: {}, model: '', timeout: 120, verifyTls: true, caBundle: '', healthCheckInterval: 30,
         modelCacheTtl: 60, autoPull: false, keepAlive: '5m', modelKeys: [], 'diagnostics.enable': true,
         'inlineCompletion.enable': false, 'inlineCompletion.model': '', 'inlineCompletion.maxTokens': 64,
-        'inlineCompletion.contextLines': 50, 'server.path': '', 'server.python': '',
+        'inlineCompletion.contextLines': 50, 'diagnostics.debounceMs': 300, 'inlineCompletion.debounceMs': 150,
+        'server.path': '', 'server.python': '',
     };
     return (key) => ({ defaultValue: defaults[key], ...values[key] });
 }
@@ -28,6 +29,8 @@ const cloned = inspector({
     headers: { globalValue: { 'X-Team': 'mine' }, workspaceFolderValue: { 'X-Steal': '1' } },
     model: { globalValue: 'llama3.2', workspaceValue: 'qwen2.5-coder:7b' },
     'server.python': { workspaceValue: './evil/python' },
+    verifyTls: { workspaceValue: false },
+    caBundle: { workspaceValue: './evil-ca.pem' },
     'inlineCompletion.enable': { workspaceValue: true },
 });
 
@@ -36,6 +39,17 @@ test('defaults give every server setting, nested like getConfiguration("ollama")
     assert.deepEqual(options, { ollama: { ...DEFAULT_SETTINGS } });
     assert.equal(options.ollama.inlineCompletion.maxTokens, 64);
     assert.equal(options.ollama.diagnostics.enable, true);
+    assert.equal('timeout' in options.ollama, false, 'an unset timeout lets the server read OLLAMA_TIMEOUT');
+    assert.equal('caBundle' in options.ollama, false);
+});
+
+test('timeout and caBundle are sent once set', () => {
+    const { ollama } = buildInitializationOptions(
+        inspector({ timeout: { globalValue: 30 }, caBundle: { globalValue: ' /etc/ssl/corp.pem ' } }),
+        true,
+    );
+    assert.equal(ollama.timeout, 30);
+    assert.equal(ollama.caBundle, '/etc/ssl/corp.pem');
 });
 
 test('trusted workspace: workspace and folder values win', () => {
@@ -52,6 +66,8 @@ test('restricted mode drops workspace baseUrl, fallbackUrls, headers; keeps harm
     assert.equal(ollama.baseUrl, 'http://localhost:11434');
     assert.deepEqual(ollama.fallbackUrls, []);
     assert.deepEqual(ollama.headers, { 'X-Team': 'mine' });
+    assert.equal(ollama.verifyTls, true);
+    assert.equal('caBundle' in ollama, false);
     assert.equal(ollama.model, 'qwen2.5-coder:7b');
     assert.equal(ollama.inlineCompletion.enable, true);
 });
@@ -62,7 +78,7 @@ test('restricted mode drops workspace server.* for the launch', () => {
 });
 
 test('ignored workspace settings are listed for the log', () => {
-    assert.deepEqual(ignoredWorkspaceSettings(cloned, false), ['ollama.baseUrl', 'ollama.fallbackUrls', 'ollama.headers', 'ollama.server.python']);
+    assert.deepEqual(ignoredWorkspaceSettings(cloned, false), ['ollama.baseUrl', 'ollama.fallbackUrls', 'ollama.headers', 'ollama.verifyTls', 'ollama.caBundle', 'ollama.server.python']);
     assert.deepEqual(ignoredWorkspaceSettings(cloned, true), []);
 });
 
@@ -72,7 +88,7 @@ test('the API key is injected when present, absent otherwise; server.* is never 
     const without = buildInitializationOptions(inspector({}), true, undefined);
     assert.equal('apiKey' in without.ollama, false);
     assert.equal('server' in without.ollama, false);
-    assert.equal(JSON.stringify(buildInitializationOptions(cloned, true)).includes('evil'), false);
+    assert.equal(JSON.stringify(buildInitializationOptions(cloned, true)).includes('evil/python'), false);
 });
 
 test('values of the wrong type fall back to the default', () => {
@@ -80,7 +96,7 @@ test('values of the wrong type fall back to the default', () => {
         inspector({ timeout: { globalValue: 'soon' as unknown as number }, headers: { globalValue: { a: 1 } as unknown as Record<string, string> } }),
         true,
     );
-    assert.equal(ollama.timeout, 120);
+    assert.equal('timeout' in ollama, false);
     assert.deepEqual(ollama.headers, {});
 });
 
