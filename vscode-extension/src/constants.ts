@@ -52,7 +52,10 @@ export const SERVED_LANGUAGES = ['yaml', 'json', 'jsonc', 'toml', 'dotenv', 'mod
 /** Files served whatever language VS Code gives them (`.env` has no built-in language). */
 export const SERVED_FILE_PATTERNS = ['**/.env', '**/.env.*', '**/Modelfile', '**/*.modelfile'] as const;
 
-export type DocumentFilter = { scheme: string; language: string } | { scheme: string; pattern: string };
+export type DocumentFilter =
+    | { scheme: string }
+    | { scheme: string; language: string }
+    | { scheme: string; pattern: string };
 
 export function servedDocumentSelector(): DocumentFilter[] {
     const byLanguage = SERVED_LANGUAGES.flatMap((language): DocumentFilter[] => [
@@ -60,7 +63,10 @@ export function servedDocumentSelector(): DocumentFilter[] {
         { scheme: 'untitled', language },
     ]);
     const byPattern = SERVED_FILE_PATTERNS.map((pattern): DocumentFilter => ({ scheme: 'file', pattern }));
-    return [...byLanguage, ...byPattern];
+    // Generation and ghost text work in any document, so the server must see every one; it
+    // answers completion, hover and diagnostics only in the config files above.
+    const everyDocument: DocumentFilter[] = [{ scheme: 'file' }, { scheme: 'untitled' }];
+    return [...byLanguage, ...byPattern, ...everyDocument];
 }
 
 /** Models offered when pulling; the user can type any other name. */

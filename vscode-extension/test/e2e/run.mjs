@@ -441,4 +441,6 @@ const failures = results.filter((r) => !r.ok);
 console.log('\nVS Code end-to-end results:');
 for (const r of results) console.log(`  ${r.ok ? 'PASS' : 'FAIL'}  ${r.name}${r.ok ? '' : `\n        ${r.error}`}`);
 console.log(`  screenshots and logs: ${artifacts}`);
+const passedCount = results.filter((r) => r.ok).length;
+console.log(`e2e: ${passedCount} passed, ${results.length - passedCount} failed`);
 process.exit(failed || failures.length > 0 || results.length === 0 ? 1 : 0);

@@ -78,4 +78,8 @@ test('documents served: the config languages and the file patterns', () => {
     for (const pattern of ['**/.env', '**/.env.*', '**/Modelfile', '**/*.modelfile']) {
         assert.ok(selector.some((f) => 'pattern' in f && f.pattern === pattern), pattern);
     }
+    // Every document, for Generate at Cursor and ghost text in code and prose.
+    for (const scheme of ['file', 'untitled']) {
+        assert.ok(selector.some((f) => Object.keys(f).length === 1 && f.scheme === scheme), scheme);
+    }
 });
