@@ -6,6 +6,7 @@ Pure functions, no LSP and no HTTP. See docs/scanner.md for the rules.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from . import modelfile
 from .dotenv_scan import find_env
@@ -25,7 +26,17 @@ __all__ = [
 _TREES = {FileKind.YAML: parse_yaml, FileKind.JSON: parse_json, FileKind.TOML: parse_toml}
 
 
-def _found(data: bytes, kind: FileKind, model_keys: Sequence[str]) -> list[Found]:
+def _found(data: bytes, kind: FileKind, model_keys: Sequence[str]) -> tuple[Found, ...]:
+    # Hover, completion and diagnostics ask about the same text in turn: parse it once.
+    return _found_cached(data, kind, tuple(model_keys))
+
+
+@lru_cache(maxsize=16)
+def _found_cached(data: bytes, kind: FileKind, model_keys: tuple[str, ...]) -> tuple[Found, ...]:
+    return tuple(_parse(data, kind, model_keys))
+
+
+def _parse(data: bytes, kind: FileKind, model_keys: Sequence[str]) -> list[Found]:
     if kind is FileKind.DOTENV:
         return find_env(data, model_keys)
     if kind is FileKind.MODELFILE:
