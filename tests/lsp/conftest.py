@@ -91,12 +91,15 @@ def _plain(value: Any) -> Any:
 
 
 async def start_session(
-    lsp_client: LanguageClient, initialization_options: dict | None, spec: str = "visual-studio-code"
+    lsp_client: LanguageClient,
+    initialization_options: dict | None,
+    spec: str = "visual-studio-code",
+    capabilities: types.ClientCapabilities | None = None,
 ) -> Session:
     session = Session(lsp_client)
     await lsp_client.initialize_session(
         types.InitializeParams(
-            capabilities=client_capabilities(spec),
+            capabilities=capabilities or client_capabilities(spec),
             initialization_options=initialization_options,
         )
     )

@@ -7,6 +7,7 @@ from lsprotocol import types
 from ollama_ls.client import OllamaError
 from ollama_ls.lsp.documents import config_document, slot_under_cursor, to_lsp_range
 from ollama_ls.lsp.language_server import OllamaLanguageServer
+from ollama_ls.lsp.markup import completion_takes_markdown, markup
 from ollama_ls.modelname import parse_name
 from ollama_ls.scan import FileKind, Slot, modelfile
 from ollama_ls.tools import ModelSummary, pullable_suggestions
@@ -25,7 +26,9 @@ def slot_edit(slot: Slot, name: str) -> types.TextEdit:
     return types.TextEdit(range=to_lsp_range(slot.range), new_text=text)
 
 
-def installed_item(model: ModelSummary, slot: Slot, rank: int) -> types.CompletionItem:
+def installed_item(
+    model: ModelSummary, slot: Slot, rank: int, markdown: bool = True
+) -> types.CompletionItem:
     facts = [model.family and f"family: {model.family}"]
     facts.append(f"capabilities: {', '.join(model.capabilities) or 'unknown'}")
     if model.context_length:
@@ -37,26 +40,23 @@ def installed_item(model: ModelSummary, slot: Slot, rank: int) -> types.Completi
         label=model.name,
         kind=types.CompletionItemKind.Module,
         detail=detail,
-        documentation=types.MarkupContent(
-            kind=types.MarkupKind.Markdown,
-            value="\n\n".join(fact for fact in facts if fact),
-        ),
+        documentation=markup("\n\n".join(fact for fact in facts if fact), markdown),
         sort_text=f"0{rank:04d}",
         filter_text=model.name,
         text_edit=slot_edit(slot, model.name),
     )
 
 
-def pullable_item(entry: dict, slot: Slot, rank: int) -> types.CompletionItem:
+def pullable_item(entry: dict, slot: Slot, rank: int, markdown: bool = True) -> types.CompletionItem:
     size = format_bytes(entry["size_gib"] * GIB)
     return types.CompletionItem(
         label=entry["name"],
         kind=types.CompletionItemKind.Reference,
         detail=f"not installed · {entry['parameter_size']} · {size} to pull",
-        documentation=types.MarkupContent(
-            kind=types.MarkupKind.Markdown,
-            value=f"Not installed yet ({entry['purpose']}). Pull it with "
-            f"`ollama pull {entry['name']}` or the *Pull* quick fix.",
+        documentation=markup(
+            f"Not installed yet ({entry['purpose']}). Pull it with "
+            f"`ollama pull {entry['name']}` or the Pull quick fix.",
+            markdown,
         ),
         sort_text=f"1{rank:04d}",
         filter_text=entry["name"],
@@ -70,7 +70,8 @@ async def model_items(server: OllamaLanguageServer, slot: Slot) -> list[types.Co
     except OllamaError:
         installed = []
     newest_first = sorted(installed, key=lambda model: model.modified_at, reverse=True)
-    items = [installed_item(model, slot, rank) for rank, model in enumerate(newest_first)]
+    markdown = completion_takes_markdown(server)
+    items = [installed_item(m, slot, rank, markdown) for rank, m in enumerate(newest_first)]
     have = {parse_name(model.name).key() for model in installed}
     suggestions = [
         entry
@@ -78,7 +79,7 @@ async def model_items(server: OllamaLanguageServer, slot: Slot) -> list[types.Co
         if parse_name(entry["name"]).key() not in have
         and (slot.kind == "embedding") == (entry["purpose"] == "embedding")
     ]
-    items += [pullable_item(entry, slot, rank) for rank, entry in enumerate(suggestions)]
+    items += [pullable_item(e, slot, rank, markdown) for rank, e in enumerate(suggestions)]
     return items
 
 

@@ -7,6 +7,7 @@ from lsprotocol import types
 from ollama_ls.client import ModelNotFound, OllamaError
 from ollama_ls.lsp.documents import slot_under_cursor, to_lsp_range
 from ollama_ls.lsp.language_server import OllamaLanguageServer
+from ollama_ls.lsp.markup import hover_takes_markdown, markup
 from ollama_ls.tools import ModelDetails
 from ollama_ls.tools.pull_tracker import format_bytes
 
@@ -48,6 +49,5 @@ def register(server: OllamaLanguageServer) -> None:
                 f"\n\n{error.suggestion}" if error.suggestion else ""
             )
         return types.Hover(
-            contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=value),
-            range=to_lsp_range(slot.range),
+            contents=markup(value, hover_takes_markdown(ls)), range=to_lsp_range(slot.range)
         )
