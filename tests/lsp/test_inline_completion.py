@@ -98,3 +98,17 @@ async def test_no_ghost_text_inside_a_model_name_slot(coder, emulator):
     )
     assert result is None
     assert emulator.requests_to("/api/generate") == []
+
+
+@pytest.fixture
+async def thinker(lsp, emulator):
+    session = await configured(lsp, emulator, "deepseek-r1:8b")
+    yield session
+    await lsp.shutdown_session()
+
+
+async def test_thinking_models_do_not_think_for_ghost_text(thinker, emulator):
+    emulator.set_response(["a + b"])
+    result = await thinker.client.text_document_inline_completion_async(inline_params(1, 11))
+    assert result.items[0].insert_text == "a + b"
+    assert emulator.requests_to("/api/generate")[-1].body["think"] is False

@@ -36,6 +36,8 @@ async def complete(
     if not context.prefix.strip() and not context.suffix.strip():
         return None
     request: dict = {"options": {"num_predict": settings.max_tokens, "temperature": 0.2}}
+    if capabilities.thinking:
+        request["think"] = False  # thinking models think by default: ghost text cannot wait
     if capabilities.insert:
         request.update(prompt=context.prefix, suffix=context.suffix)
     else:
