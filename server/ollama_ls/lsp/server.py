@@ -58,7 +58,14 @@ def run(args: argparse.Namespace) -> int:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     server = create_server()
     if args.tcp:
+        print(f"ollama-ls: language server on {args.host}:{args.port}", file=sys.stderr)
         server.start_tcp(args.host, args.port)
     else:
+        if sys.stdin.isatty():  # someone ran it by hand: say what it is waiting for
+            print(
+                "ollama-ls: language server on stdio, waiting for an editor to speak LSP "
+                "(Ctrl-C to stop; see docs/language-server.md)",
+                file=sys.stderr,
+            )
         server.start_io()
     return 0
