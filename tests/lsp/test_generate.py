@@ -225,3 +225,12 @@ async def test_cancel_a_pull_closes_its_stream(session, emulator):
         emulator.wait_for, lambda: emulator.requests_to("/api/pull")[-1].closed_early, 5.0
     )
     assert "llama3:latest" not in {m.name for m in emulator.state.installed.values()}
+
+
+async def test_a_thinking_model_says_it_is_thinking_and_writes_only_the_answer(session, emulator):
+    session.editor.open(DOC, "Q:\n", "markdown")
+    emulator.set_response([" forty", "-two"], thinking=["Let", " me", " think"])
+    result = await execute(session, {"uri": DOC, "position": pos(0, 2), "model": "deepseek-r1:8b"})
+    assert session.editor.text(DOC) == "Q: forty-two\n" and result["text"] == " forty-two"
+    messages = [p["message"] for p in session.progress if p["kind"] == "generate"]
+    assert "deepseek-r1:8b is thinking…" in messages

@@ -273,6 +273,9 @@ class Generation:
         chunks = 0
         async with stream:
             async for chunk in stream:
+                if chunk.thinking and first_token_at is None:
+                    # A thinking model writes nothing for a while: say why.
+                    operation.report(f"{self.model} is thinking…")
                 if chunk.response:
                     chunks += 1
                     first_token_at = first_token_at or time.monotonic()
