@@ -171,6 +171,14 @@ draft_model:
 # Summary:
 `;
 
+// A second file for the generation scenarios, so that they do not depend on config.yaml's edits.
+const NOTES_YAML = `# Notes.
+title: hello world
+summary:
+story:
+ghost:
+`;
+
 async function main() {
     fs.mkdirSync(artifacts, { recursive: true });
     for (const old of fs.readdirSync(artifacts)) {
@@ -212,6 +220,7 @@ async function main() {
         'ollama.trace.server': 'verbose',
     });
     fs.writeFileSync(path.join(workspace, 'config.yaml'), CONFIG_YAML);
+    fs.writeFileSync(path.join(workspace, 'notes.yaml'), NOTES_YAML);
 
     const base = await startCodeServer('code-server', { userDataDir, extensionsDir, workspace, env, trustAll: true });
     const browser = await chromium.launch({
@@ -323,6 +332,8 @@ async function main() {
                 detail: () => panel.innerText(),
             });
         });
+
+        await moreScenarios({ emulator, userDataDir, workspace, generated });
 
         await step('the status bar turns to offline when the emulator stops', async () => {
             stopProcess(emulator.child);
