@@ -11,7 +11,6 @@ import sys
 import time
 
 import psutil
-import pytest
 
 CLI = [sys.executable, "-m", "ollama_ls"]
 
