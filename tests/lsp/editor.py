@@ -13,6 +13,9 @@ class Editor:
         self.client = client
         self.documents: dict[str, TextDocument] = {}
         self.applied_edits: list[types.ApplyWorkspaceEditParams] = []
+        # VS Code reports an applied replacement as a minimal diff of it (common start and end
+        # trimmed off), not as the edit the server sent.
+        self.minimal_diffs = False
         def apply_edit(params: types.ApplyWorkspaceEditParams) -> types.ApplyWorkspaceEditResult:
             return self._apply_edit(params)
 
@@ -79,7 +82,34 @@ class Editor:
             if change.text_document.version not in (None, self.documents[uri].version):
                 return types.ApplyWorkspaceEditResult(applied=False, failure_reason="stale version")
         for change in edit.document_changes or []:
-            self._change(change.text_document.uri, list(change.edits))
+            self._change(change.text_document.uri, self._as_reported(change.text_document.uri, change.edits))
         for uri, edits in (edit.changes or {}).items():
-            self._change(uri, list(edits))
+            self._change(uri, self._as_reported(uri, edits))
         return types.ApplyWorkspaceEditResult(applied=True)
+
+    def _as_reported(self, uri: str, edits) -> list[types.TextEdit]:
+        if not self.minimal_diffs:
+            return list(edits)
+        return [self._minimal(self.documents[uri], edit) for edit in edits]
+
+    @staticmethod
+    def _minimal(document: TextDocument, edit: types.TextEdit) -> types.TextEdit:
+        start = document.offset_at_position(edit.range.start)
+        end = document.offset_at_position(edit.range.end)
+        old, new = document.source[start:end], edit.new_text
+        prefix = 0
+        while prefix < min(len(old), len(new)) and old[prefix] == new[prefix]:
+            prefix += 1
+        suffix = 0
+        while suffix < min(len(old), len(new)) - prefix and old[-1 - suffix] == new[-1 - suffix]:
+            suffix += 1
+        source = document.source
+
+        def position(offset: int) -> types.Position:
+            line = source.count("\n", 0, offset)
+            return types.Position(line=line, character=offset - (source.rfind("\n", 0, offset) + 1))
+
+        return types.TextEdit(
+            range=types.Range(start=position(start + prefix), end=position(end - suffix)),
+            new_text=new[prefix : len(new) - suffix],
+        )

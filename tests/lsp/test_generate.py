@@ -234,3 +234,18 @@ async def test_a_thinking_model_says_it_is_thinking_and_writes_only_the_answer(s
     assert session.editor.text(DOC) == "Q: forty-two\n" and result["text"] == " forty-two"
     messages = [p["message"] for p in session.progress if p["kind"] == "generate"]
     assert "deepseek-r1:8b is thinking…" in messages
+
+
+async def test_replace_reported_as_a_minimal_diff_is_recognised(session, emulator):
+    # VS Code reports the server's replacement as a smaller diff; it must not read as user typing.
+    session.editor.minimal_diffs = True
+    session.editor.open(DOC, "keep\nteh cat sat\nend\n", "markdown")
+    # "teh cat sat" -> "The cat sat" is reported as "teh" -> "The" at the start of the selection.
+    emulator.set_response(["The cat sat", " on", " the mat"])
+    result = await execute(session, {
+        "uri": DOC, "range": {"start": pos(1, 0), "end": pos(1, 11)},
+        "prompt": "Fix and finish", "mode": "replace", "model": "llama3.2",
+    })
+    assert "stopped" not in result
+    assert session.editor.text(DOC) == "keep\nThe cat sat on the mat\nend\n"
+    assert result["text"] == "The cat sat on the mat"

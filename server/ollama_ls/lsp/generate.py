@@ -105,6 +105,9 @@ class Generation:
         self.inserted: list[str] = []
         self.buffer: list[str] = []
         self.own_edit: tuple[types.Position, str] | None = None
+        # The whole document as our pending edit leaves it: an editor may report the edit as
+        # several smaller changes (VS Code diffs a replacement), which still add up to this.
+        self.own_edit_result: str | None = None
         self.own_edit_seen = asyncio.Event()
         self.stop_reason: str | None = None
         self._flush_task: asyncio.Future[None] | None = None
@@ -114,6 +117,9 @@ class Generation:
     def on_change(self, params: types.DidChangeTextDocumentParams) -> None:
         if params.text_document.uri != self.request.uri or self.stop_reason:
             return
+        if self.own_edit is not None and self._document_text() == self.own_edit_result:
+            self._own_edit_landed()
+            return
         for change in params.content_changes:
             if not isinstance(change, types.TextDocumentContentChangePartial):
                 self._stop("the whole document was replaced")
@@ -121,15 +127,23 @@ class Generation:
             if self.own_edit is not None and (
                 change.range.start == self.own_edit[0] and change.text == self.own_edit[1]
             ):
-                self.region.end = end_after_insert(change.range.start, change.text)
-                self.own_edit = None
-                self.own_edit_seen.set()
+                self._own_edit_landed()
                 continue
             try:
                 self.region.apply_user_change(change.range, change.text)
             except EditConflict:
                 self._stop("you edited the text being generated")
                 return
+
+    def _document_text(self) -> str:
+        return self.server.workspace.get_text_document(self.request.uri).source
+
+    def _own_edit_landed(self) -> None:
+        assert self.own_edit is not None
+        start, text = self.own_edit
+        self.region.end = end_after_insert(start, text)
+        self.own_edit = None
+        self.own_edit_seen.set()
 
     def on_close(self, params: types.DidCloseTextDocumentParams) -> None:
         if params.text_document.uri == self.request.uri:
@@ -178,6 +192,12 @@ class Generation:
     async def _apply(self, target: types.Range, text: str) -> bool:
         document = self.server.workspace.get_text_document(self.request.uri)
         self.own_edit = (target.start, text)
+        source = document.source
+        self.own_edit_result = (
+            source[: document.offset_at_position(target.start)]
+            + text
+            + source[document.offset_at_position(target.end) :]
+        )
         self.own_edit_seen.clear()
         edit = types.TextEdit(range=target, new_text=text)
         if _supports_document_changes(self.server):
