@@ -16,10 +16,11 @@ import {
     WorkDoneProgressCancelNotification,
 } from 'vscode-languageclient/node';
 import { ignoredSettings, initializationOptions, launchSettings, serverSettings } from './configuration';
-import { API_KEY_SECRET, CLIENT_ID, CLIENT_NAME, Methods, MIN_PYTHON, SERVER_RUNNING_CONTEXT, servedDocumentSelector } from './constants';
+import { API_KEY_SECRET, CLIENT_ID, CLIENT_NAME, Methods, MIN_PYTHON, SERVER_RUNNING_CONTEXT, servedDocumentSelector, ServerCommands } from './constants';
 import { ProgressNotifications } from './progressNotifications';
 import type { OllamaProgress, OllamaStatus } from './protocol';
 import { findExecutable, pythonExtensionInterpreter, runPython } from './python';
+import { mergeChanges } from './documentChanges';
 import { configurationForSection } from './settings';
 import { describeCandidate, LaunchCandidate, launchCandidates, noServerMessage, pythonProbeCode, shouldRestartAfterCrash } from './serverLaunch';
 import { StatusBar } from './statusBar';
@@ -30,6 +31,8 @@ export class OllamaServer implements vscode.Disposable {
     private starting: Promise<void> | undefined;
     private stopping = false;
     private readonly crashTimes: number[] = [];
+    /** Documents an `ollama.generate` is writing into (uri -> generations in flight). */
+    private readonly generating = new Map<string, number>();
     private readonly progress: ProgressNotifications;
 
     constructor(
@@ -89,6 +92,8 @@ export class OllamaServer implements vscode.Disposable {
     /** Runs one of the server's commands (`ollama.generate`, ...) with its single object argument. */
     async executeCommand<R>(command: string, argument: object, token?: CancellationToken): Promise<R> {
         const client = await this.runningClient();
+        const uri = command === ServerCommands.generate ? (argument as { uri?: unknown }).uri : undefined;
+        if (typeof uri === 'string') this.generating.set(uri, (this.generating.get(uri) ?? 0) + 1);
         try {
             return await this.logged(command, argument, async () =>
                 (await client.sendRequest(ExecuteCommandRequest.type, { command, arguments: [argument] }, token)) as R,
@@ -96,6 +101,12 @@ export class OllamaServer implements vscode.Disposable {
         } catch (error) {
             // The server's commands show their own failures (window/showMessage).
             throw new ServerReportedError(firstLine(error));
+        } finally {
+            if (typeof uri === 'string') {
+                const left = (this.generating.get(uri) ?? 1) - 1;
+                if (left > 0) this.generating.set(uri, left);
+                else this.generating.delete(uri);
+            }
         }
     }
 
@@ -205,6 +216,8 @@ export class OllamaServer implements vscode.Disposable {
             },
             middleware: {
                 handleWorkDoneProgress: (token, params) => this.progress.handle(token, params),
+                // See documentChanges.ts: the server's replacement, not VS Code's minimal diff of it.
+                didChange: (event, next) => next(this.generating.has(event.document.uri.toString()) ? wholeReplacement(event) : event),
                 workspace: {
                     // Pull model: answer `ollama` sections ourselves (Restricted Mode, API key).
                     configuration: async (params, token, next) => {
@@ -304,6 +317,22 @@ export class OllamaServer implements vscode.Disposable {
 
 /** A failure the server has already shown to the user: logged, not shown again. */
 export class ServerReportedError extends Error {}
+
+/** One event's changes as the single replacement they add up to (see documentChanges.ts). */
+function wholeReplacement(event: vscode.TextDocumentChangeEvent): vscode.TextDocumentChangeEvent {
+    const merged = mergeChanges(event.contentChanges);
+    if (!merged) return event;
+    const { document } = event;
+    const start = document.positionAt(merged.rangeOffset);
+    const change: vscode.TextDocumentContentChangeEvent = {
+        // Positions before the event: the first change's start, the last change's end.
+        range: new vscode.Range(event.contentChanges[merged.first].range.start, event.contentChanges[merged.last].range.end),
+        rangeOffset: merged.rangeOffset,
+        rangeLength: merged.rangeLength,
+        text: document.getText(new vscode.Range(start, document.positionAt(merged.rangeOffset + merged.newLength))),
+    };
+    return { document, contentChanges: [change], reason: event.reason };
+}
 
 function firstLine(error: unknown): string {
     return (error instanceof Error ? error.message : String(error)).split('\n')[0];

@@ -116,6 +116,21 @@ function stopProcess(child) {
     }
 }
 
+/** Stops every process we started and waits (up to 10 s) for them to exit. */
+async function stopAll() {
+    const running = started.splice(0).reverse().map(({ child }) => child);
+    const exited = running.map((child) =>
+        child.exitCode !== null || child.signalCode !== null
+            ? Promise.resolve()
+            : new Promise((resolve) => {
+                  child.once('exit', resolve);
+                  setTimeout(resolve, 10_000);
+              }),
+    );
+    for (const child of running) stopProcess(child);
+    await Promise.all(exited);
+}
+
 /** Starts `python -m ollama_ls.emulator` and resolves with its URL (its first stdout line). */
 async function startEmulator(name = 'emulator') {
     const child = startProcess(name, python, ['-m', 'ollama_ls.emulator', '--port', '0']);
@@ -353,10 +368,243 @@ async function main() {
         await restrictedModeScenario(browser, { tmp, extensionsDir, env });
     } finally {
         await browser.close().catch(() => undefined);
+        // code-server writes into tmp until it exits: stop it before copying and removing.
+        await stopAll();
         copyLogs(userDataDir, 'code-server-logs');
         copyLogs(path.join(tmp, 'restricted-user-data'), 'code-server-logs-restricted');
-        if (!args.keep) fs.rmSync(tmp, { recursive: true, force: true });
+        if (!args.keep) fs.rmSync(tmp, { recursive: true, force: true, maxRetries: 5 });
     }
+}
+
+async function emulatorRequests(url, pathName) {
+    const { requests } = await emulatorControl(url, 'requests', undefined, 'GET');
+    return pathName ? requests.filter((r) => r.path === pathName) : requests;
+}
+
+function header(record, name) {
+    const found = Object.entries(record.headers ?? {}).find(([key]) => key.toLowerCase() === name.toLowerCase());
+    return found?.[1];
+}
+
+/** Every file under `dir` (recursively) whose name matches `pattern`. */
+function filesUnder(dir, pattern) {
+    if (!fs.existsSync(dir)) return [];
+    return fs.readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile() && pattern.test(entry.name))
+        .map((entry) => path.join(entry.parentPath ?? entry.path, entry.name));
+}
+
+/** Selects a whole (1-based) line of the active editor. */
+async function selectLine(line) {
+    await goToLine(page, line);
+    await page.keyboard.press('Home');
+    await page.keyboard.press('Shift+End');
+}
+
+/**
+ * The commands that were only unit-tested so far: status bar tooltip and menu, Select Default
+ * Model, Generate from Selection, Cancel Generation, ghost text, Set API Key. They run in
+ * notes.yaml, with the emulator of the main session still up.
+ */
+async function moreScenarios({ emulator, userDataDir, workspace, generated }) {
+    const userSettingsFile = path.join(userDataDir, 'User', 'settings.json');
+    const workspaceSettingsFile = path.join(workspace, '.vscode', 'settings.json');
+
+    await step('the status bar tooltip shows the server and its version; a click opens the Ollama menu', async () => {
+        await quickOpen(page, 'notes.yaml');
+        const item = page.locator('#workbench\\.parts\\.statusbar .statusbar-item', { hasText: /Ollama 0\.\d+\.\d+ · \d+ models/ }).first();
+        await item.waitFor({ timeout: 30_000 });
+        const hover = page.locator('.workbench-hover, .monaco-hover').filter({ hasText: 'Server:' }).first();
+        await waitFor(async () => {
+            if (await hover.isVisible()) return true;
+            await page.mouse.move(0, 0);
+            await item.hover();
+            return hover.waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false);
+        }, { timeout: 30_000, what: 'the status bar tooltip' });
+        const tooltip = (await hover.innerText()).replace(/\s+/g, ' ');
+        log(`tooltip: ${tooltip.slice(0, 200)}`);
+        if (!tooltip.includes(emulator.url)) throw new Error(`the tooltip does not name ${emulator.url}: ${tooltip}`);
+        if (!/Version: 0\.33\.0/.test(tooltip)) throw new Error(`the tooltip does not show "Version: 0.33.0": ${tooltip}`);
+        await screenshot('status-tooltip');
+        await item.click();
+        const menu = await waitForQuickInput(page, 'Ollama');
+        const labels = ['Pull Model', 'Select Default Model', 'Generate at Cursor', 'Restart Server', 'Open Settings', 'Show Logs'];
+        await waitFor(async () => {
+            const text = await menu.locator('.quick-input-list').innerText();
+            return labels.every((label) => text.includes(label));
+        }, { timeout: 10_000, what: `the menu entries ${labels.join(', ')}`, detail: () => menu.innerText() });
+        await screenshot('status-menu');
+        await page.keyboard.press('Escape');
+    });
+
+    await step('Ollama: Select Default Model writes ollama.model and the next generation uses it', async () => {
+        const model = 'llama3:8b';
+        await quickOpen(page, 'notes.yaml');
+        await commandPalette(page, 'Ollama: Select Default Model');
+        const pick = await waitForQuickInput(page, 'Ollama: Select Default Model');
+        await page.keyboard.type(model);
+        await pick.locator('.monaco-list-row.focused', { hasText: model }).waitFor({ timeout: 10_000 });
+        await screenshot('default-model-pick');
+        await page.keyboard.press('Enter');
+        const readModel = () => JSON.parse(fs.readFileSync(userSettingsFile, 'utf8'))['ollama.model'];
+        await waitFor(async () => readModel() === model, {
+            timeout: 15_000,
+            what: `"ollama.model": "${model}" in the user settings.json`,
+            detail: () => fs.readFileSync(userSettingsFile, 'utf8'),
+        });
+        // The server follows: ollama/defaultModel answers it, so Generate at Cursor asks for it.
+        await emulatorControl(emulator.url, 'requests', undefined, 'DELETE');
+        await goToLine(page, 3);
+        await page.keyboard.press('End');
+        await commandPalette(page, 'Ollama: Generate at Cursor');
+        await waitFor(async () => (await editorText(page)).replace(/\s+/g, ' ').includes(generated), {
+            timeout: 60_000,
+            what: 'the generated sentence in notes.yaml',
+            detail: () => editorText(page),
+        });
+        const sent = (await emulatorRequests(emulator.url, '/api/generate')).map((r) => r.body?.model);
+        log(`generate requests named: ${sent.join(', ')}`);
+        if (sent.length === 0 || sent.some((name) => name !== model)) throw new Error(`expected /api/generate for ${model}, got ${JSON.stringify(sent)}`);
+    });
+
+    await step('Ollama: Generate from Selection replaces the selected line following the instruction', async () => {
+        const answer = 'Bonjour tout le monde.';
+        const instruction = 'Translate this title to French';
+        await emulatorControl(emulator.url, 'response', { text: answer });
+        await emulatorControl(emulator.url, 'requests', undefined, 'DELETE');
+        await quickOpen(page, 'notes.yaml');
+        await selectLine(2);
+        await commandPalette(page, 'Ollama: Generate from Selection', { keepSelection: true });
+        await waitForQuickInput(page, 'Ollama: Generate from Selection');
+        await page.keyboard.type(instruction);
+        await screenshot('selection-instruction');
+        await page.keyboard.press('Enter');
+        // "replace" mode: the answer takes the selected line's place.
+        await waitFor(async () => {
+            const text = (await editorText(page)).replace(/\s+/g, ' ');
+            return text.includes(answer) && !text.includes('title: hello world');
+        }, { timeout: 60_000, what: 'the answer in place of "title: hello world"', detail: () => editorText(page) });
+        const lines = (await editorText(page)).split('\n');
+        if (lines[1]?.trim() !== answer) throw new Error(`line 2 is ${JSON.stringify(lines[1])}, expected ${JSON.stringify(answer)}`);
+        const [request] = (await emulatorRequests(emulator.url, '/api/generate')).slice(-1);
+        const prompt = request?.body?.prompt ?? '';
+        if (!prompt.includes(instruction) || !prompt.includes('title: hello world')) {
+            throw new Error(`the prompt lacks the instruction or the selection: ${JSON.stringify(prompt)}`);
+        }
+    });
+
+    await step('Ollama: Cancel Generation stops a slow generation and closes its request', async () => {
+        const tokens = Array.from({ length: 300 }, (_, i) => ` tok${i + 1}`);
+        await emulatorControl(emulator.url, 'rate', { token_rate: 5 });
+        await emulatorControl(emulator.url, 'response', { tokens });
+        await emulatorControl(emulator.url, 'requests', undefined, 'DELETE');
+        const count = async () => ((await editorText(page)).match(/tok\d+/g) ?? []).length;
+        try {
+            await quickOpen(page, 'notes.yaml');
+            await goToLine(page, 4);
+            await page.keyboard.press('End');
+            await commandPalette(page, 'Ollama: Generate at Cursor');
+            await waitFor(async () => (await count()) >= 3, { timeout: 60_000, what: 'the first tokens in the editor', detail: () => editorText(page) });
+            await commandPalette(page, 'Ollama: Cancel Generation');
+            const record = await waitFor(async () => {
+                const [last] = (await emulatorRequests(emulator.url, '/api/generate')).slice(-1);
+                return last?.closed_early ? last : undefined;
+            }, { timeout: 15_000, what: 'closed_early on the emulator\'s /api/generate record' });
+            await waitFor(async () => /generation cancelled/i.test(await statusBarText(page)), {
+                timeout: 10_000,
+                what: 'the status bar message "generation cancelled"',
+                detail: () => statusBarText(page),
+            });
+            await screenshot('generation-cancelled');
+            const atCancel = await count();
+            // At 5 tokens/s, 2 s would bring about 10 more tokens if it had not stopped.
+            await new Promise((resolve) => setTimeout(resolve, 2_000));
+            const later = await count();
+            log(`cancelled after ${atCancel} tokens (emulator wrote ${record.chunks} chunks); 2 s later ${later}`);
+            if (later !== atCancel) throw new Error(`the editor kept growing after Cancel: ${atCancel} -> ${later} tokens`);
+            if (atCancel >= tokens.length) throw new Error('the whole answer was written: nothing was cancelled');
+        } finally {
+            await emulatorControl(emulator.url, 'rate', { token_rate: 25 });
+        }
+    });
+
+    await step('ghost text shows the emulator answer and Tab accepts it', async () => {
+        const answer = ' a story told by the ghost';
+        await emulatorControl(emulator.url, 'response', { text: answer });
+        const settings = JSON.parse(fs.readFileSync(workspaceSettingsFile, 'utf8'));
+        writeJson(workspaceSettingsFile, { ...settings, 'ollama.inlineCompletion.enable': true });
+        await quickOpen(page, 'notes.yaml');
+        await goToLine(page, 5);
+        await page.keyboard.press('End');
+        const ghost = page.locator('.editor-instance .monaco-editor .ghost-text-decoration, .editor-instance .monaco-editor .ghost-text').first();
+        let typed = false;
+        await waitFor(async () => {
+            if (await ghost.isVisible()) return true;
+            // Typing asks for ghost text; until the setting reached the server, ask again.
+            if (!typed) {
+                await page.keyboard.type(' Once upon a time,');
+                typed = true;
+            } else {
+                await commandPalette(page, 'Trigger Inline Suggestion');
+            }
+            return ghost.waitFor({ state: 'visible', timeout: 4_000 }).then(() => true, () => false);
+        }, { timeout: 45_000, interval: 100, what: 'ghost text in the editor' });
+        await waitFor(async () => (await ghost.innerText()).replace(/\s+/g, ' ').includes(answer.trim()), {
+            timeout: 10_000,
+            what: 'the emulator answer as ghost text',
+            detail: () => ghost.innerText(),
+        });
+        await screenshot('ghost-text');
+        await page.keyboard.press('Tab');
+        await waitFor(async () => (await editorText(page)).replace(/\s+/g, ' ').includes(`ghost: Once upon a time,${answer}`), {
+            timeout: 10_000,
+            what: 'the accepted ghost text in the editor',
+            detail: () => editorText(page),
+        });
+        if (await ghost.isVisible()) throw new Error('the ghost text is still shown after Tab');
+        writeJson(workspaceSettingsFile, settings);
+    });
+
+    await step('Ollama: Set API Key sends it as a Bearer token and writes it to no settings or log file', async () => {
+        const apiKey = `e2e-key-${Date.now().toString(36)}`;
+        await emulatorControl(emulator.url, 'auth', { api_key: apiKey });
+        try {
+            // The server now wants a key: without one the health check fails.
+            await waitFor(async () => /Ollama offline/.test(await statusBarText(page)), {
+                timeout: 30_000,
+                what: 'status bar "Ollama offline" while the emulator requires a key',
+                detail: () => statusBarText(page),
+            });
+            await emulatorControl(emulator.url, 'requests', undefined, 'DELETE');
+            await commandPalette(page, 'Ollama: Set API Key');
+            await waitForQuickInput(page, 'Ollama: Set API Key');
+            await page.keyboard.type(apiKey);
+            await screenshot('api-key-input');
+            await page.keyboard.press('Enter');
+            await waitFor(async () => (await emulatorRequests(emulator.url)).some((r) => header(r, 'authorization') === `Bearer ${apiKey}` && r.status === 200), {
+                timeout: 60_000,
+                what: `a request with "Authorization: Bearer ${apiKey}"`,
+                detail: async () => (await emulatorRequests(emulator.url)).map((r) => `${r.path} ${r.status} ${header(r, 'authorization') ?? '-'}`).join(', '),
+            });
+            await waitFor(async () => /Ollama 0\.\d+\.\d+ · \d+ models/.test(await statusBarText(page)), {
+                timeout: 30_000,
+                what: 'the status bar connected with the key',
+                detail: () => statusBarText(page),
+            });
+            const settingsFiles = [...filesUnder(userDataDir, /settings\.json$/), ...filesUnder(workspace, /settings\.json$/)];
+            // With E2E_TRACE the LSP trace holds every message, initializationOptions included: that
+            // is what a verbose trace at log level Trace is for.
+            const logFiles = [...filesUnder(path.join(userDataDir, 'logs'), /\.log$/), ...filesUnder(artifacts, /\.log$/)]
+                .filter((file) => !(process.env.E2E_TRACE && file.endsWith('Ollama LSP Trace.log')));
+            const leaks = [...settingsFiles, ...logFiles].filter((file) => fs.readFileSync(file, 'utf8').includes(apiKey));
+            log(`API key checked in ${settingsFiles.length} settings.json and ${logFiles.length} log files`);
+            if (leaks.length > 0) throw new Error(`the API key is written in ${leaks.join(', ')}`);
+            const elsewhere = filesUnder(userDataDir, /./).filter((file) => fs.readFileSync(file).includes(apiKey));
+            if (elsewhere.length > 0) log(`the API key is stored in ${elsewhere.map((f) => path.relative(userDataDir, f)).join(', ')}`);
+        } finally {
+            await emulatorControl(emulator.url, 'auth', { api_key: null });
+        }
+    });
 }
 
 async function startCodeServer(name, { userDataDir, extensionsDir, workspace, env, trustAll }) {
@@ -446,7 +694,7 @@ try {
     log(`ERROR ${error.stack ?? error}`);
     if (page) await screenshot('error');
 } finally {
-    for (const { child } of started.reverse()) stopProcess(child);
+    await stopAll();
 }
 const failures = results.filter((r) => !r.ok);
 console.log('\nVS Code end-to-end results:');

@@ -42,9 +42,12 @@ async function focusWorkbench(page) {
     await page.locator('.monaco-workbench').first().focus().catch(() => undefined);
 }
 
-/** Runs a command from the command palette by its full title, e.g. "Ollama: Pull Model". */
-export async function commandPalette(page, title) {
-    await page.keyboard.press('Escape');
+/**
+ * Runs a command from the command palette by its full title, e.g. "Ollama: Pull Model". Escape
+ * first closes what may be open; `keepSelection` skips it, as Escape also clears the selection.
+ */
+export async function commandPalette(page, title, { keepSelection = false } = {}) {
+    if (!keepSelection) await page.keyboard.press('Escape');
     await page.keyboard.press('Control+Shift+P');
     const input = page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible', timeout: 10_000 });
