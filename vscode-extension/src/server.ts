@@ -163,7 +163,12 @@ export class OllamaServer implements vscode.Disposable {
         const serverOptions: ServerOptions = {
             command: candidate.command,
             args: candidate.args,
-            options: { env: candidate.env, cwd: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath },
+            // The API key goes to the server in its environment, never in an LSP message: a
+            // message trace (Ollama LSP Trace at level Trace) would otherwise show it.
+            options: {
+                env: this.apiKey ? { ...candidate.env, OLLAMA_API_KEY: this.apiKey } : candidate.env,
+                cwd: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
+            },
         };
         const client = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, this.clientOptions());
         this.client = client;
@@ -203,7 +208,7 @@ export class OllamaServer implements vscode.Disposable {
             documentSelector: servedDocumentSelector(),
             outputChannel: this.log,
             traceOutputChannel: this.trace,
-            initializationOptions: initializationOptions(this.apiKey),
+            initializationOptions: initializationOptions(undefined),
             synchronize: { configurationSection: 'ollama' },
             connectionOptions: { maxRestartCount: 0 },
             markdown: { isTrusted: false, supportHtml: false },
@@ -225,14 +230,14 @@ export class OllamaServer implements vscode.Disposable {
                         if (!Array.isArray(answers)) return answers;
                         return params.items.map((item, index) => {
                             const scope = item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined;
-                            const ours = configurationForSection(item.section, serverSettings(this.apiKey, scope));
+                            const ours = configurationForSection(item.section, serverSettings(undefined, scope));
                             return ours === undefined ? answers[index] : ours;
                         });
                     },
                     // Push model: send the same settings object as initializationOptions.
                     didChangeConfiguration: async () => {
                         await this.client?.sendNotification(DidChangeConfigurationNotification.type, {
-                            settings: { ollama: serverSettings(this.apiKey) },
+                            settings: { ollama: serverSettings(undefined) },
                         });
                     },
                 },

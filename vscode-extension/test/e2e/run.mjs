@@ -592,10 +592,9 @@ async function moreScenarios({ emulator, userDataDir, workspace, generated }) {
                 detail: () => statusBarText(page),
             });
             const settingsFiles = [...filesUnder(userDataDir, /settings\.json$/), ...filesUnder(workspace, /settings\.json$/)];
-            // With E2E_TRACE the LSP trace holds every message, initializationOptions included: that
-            // is what a verbose trace at log level Trace is for.
-            const logFiles = [...filesUnder(path.join(userDataDir, 'logs'), /\.log$/), ...filesUnder(artifacts, /\.log$/)]
-                .filter((file) => !(process.env.E2E_TRACE && file.endsWith('Ollama LSP Trace.log')));
+            // The key reaches the server in its environment, so even a full LSP trace (E2E_TRACE=1)
+            // must not hold it.
+            const logFiles = [...filesUnder(path.join(userDataDir, 'logs'), /\.log$/), ...filesUnder(artifacts, /\.log$/)];
             const leaks = [...settingsFiles, ...logFiles].filter((file) => fs.readFileSync(file, 'utf8').includes(apiKey));
             log(`API key checked in ${settingsFiles.length} settings.json and ${logFiles.length} log files`);
             if (leaks.length > 0) throw new Error(`the API key is written in ${leaks.join(', ')}`);
