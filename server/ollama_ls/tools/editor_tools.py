@@ -147,6 +147,7 @@ class OllamaEditorTools:
 
     async def _probe_status(self) -> Status:
         started = time.perf_counter()
+        servers = tuple(endpoint.url for endpoint in self.pool.endpoints)
         try:
             version, models, running = await self.pool.call(self._status_calls)
         except OllamaError as error:
@@ -155,7 +156,7 @@ class OllamaEditorTools:
                 base_url=self.pool.primary.url,
                 error=error.message,
                 suggestion=error.suggestion,
-                servers=tuple(endpoint.url for endpoint in self.pool.endpoints),
+                servers=servers,
             )
             self.consecutive_failures += 1
         else:
@@ -164,16 +165,12 @@ class OllamaEditorTools:
                 base_url=self.pool.active.url,
                 version=version,
                 model_count=len(models),
-                running_models=tuple(
-                    RunningModelInfo(m.name, m.size, m.size_vram, _iso(m.expires_at))
-                    for m in running
-                ),
+                running_models=tuple(self._store_running(running)),
                 latency_ms=round((time.perf_counter() - started) * 1000, 1),
-                servers=tuple(endpoint.url for endpoint in self.pool.endpoints),
+                servers=servers,
             )
             self.consecutive_failures = 0
             self._store_models(models)
-            self._store_running(running)
         self._next_check_at = self._clock() + self._throttle_interval()
         previous, self._status = self._status, status
         if previous is None or previous.state_key() != status.state_key():
@@ -224,10 +221,9 @@ class OllamaEditorTools:
         if models is None:
             return
         names = frozenset(model.name for model in models)
-        if self._last_model_names is not None and names != self._last_model_names:
-            self._last_model_names = names
+        previous, self._last_model_names = self._last_model_names, names
+        if previous is not None and names != previous:
             await self._notify(self._models_listeners, models)
-        self._last_model_names = names
 
     def installed_names(self) -> list[str] | None:
         """Names from the cache only (no request): None when not known."""
