@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from ollama_ls.modelname import ModelRefError, parse_name, strip_source_suffix
-from ollama_ls.scan import FileKind, Slot, modelfile, scan
-from ollama_ls.scan.positions import Range
+from ollama_ls.scan import FileKind, Slot, limit_problem, modelfile, scan
+from ollama_ls.scan.positions import Position, Range, encode
 
 Severity = Literal["error", "warning", "information"]
 
@@ -22,6 +22,7 @@ INVALID_MODEL_NAME = "invalid-model-name"
 MODEL_NOT_INSTALLED = "model-not-installed"
 TAG_MISMATCH = "tag-mismatch"
 CAPABILITY_MISMATCH = "capability-mismatch"
+NOT_CHECKED = "not-checked"  # past the scanner's size or nesting limits
 # Modelfile findings keep the scanner's codes: unknown-parameter, invalid-value, missing-value.
 
 
@@ -144,6 +145,10 @@ def check_document(
     slots: Sequence[Slot] | None = None,
 ) -> list[Finding]:
     """Findings for a document; pass `slots` when the caller has already scanned it."""
+    problem = limit_problem(encode(text), kind)
+    if problem is not None:
+        start = Position(0, 0)
+        return [Finding(Range(start, start), "information", NOT_CHECKED, problem)]
     if slots is None:
         slots = scan(text, kind, model_keys)
     findings = [

@@ -213,3 +213,19 @@ def test_generate_with_an_empty_answer(emulator):
 def test_serve_rejects_an_unknown_log_level():
     result = run("serve", "--log-level", "verbose")
     assert result.returncode == 2 and "invalid choice" in result.stderr
+
+
+def test_check_on_a_yaml_too_deeply_nested_for_the_parser_says_so(emulator, tmp_path):
+    # 254 block levels: tree-sitter-yaml would crash the process (SIGSEGV) on this file.
+    deep = tmp_path / "deep.yaml"
+    deep.write_text("\n".join("  " * i + f"level{i}:" for i in range(254)) + "\n" + "  " * 254 + "model: x\n")
+    clean = tmp_path / "clean.yaml"
+    clean.write_text("llm:\n  provider: ollama\n  model: phi3:mini\n")
+    result = run("check", str(deep), str(clean), "--host", emulator.base_url)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(f"{deep}:1:1: information not-checked ")
+    assert "too deeply nested" in lines[0]
+    assert lines[1].startswith(f"{clean}:3:10: warning model-not-installed")
+    data = json.loads(run("check", "--json", str(deep), "--host", emulator.base_url).stdout)
+    assert [item["code"] for item in data] == ["not-checked"]

@@ -182,3 +182,29 @@ async def test_completion_adds_quotes_where_the_format_needs_them(
     session.editor.open(uri, text, language)
     items = await complete(session, uri, line, character)
     assert items and items[0].text_edit.new_text == f'"{items[0].label}"'
+
+
+def deeply_nested_yaml(depth: int) -> str:
+    lines = ["ollama:"] + ["  " * (i + 1) + f"level{i}:" for i in range(depth)]
+    return "\n".join(lines) + "\n" + "  " * (depth + 1) + "model: llama3.2\n"
+
+
+@pytest.mark.parametrize("depth", [254, 400])
+async def test_a_yaml_nested_past_the_parsers_limit_is_reported_and_the_server_lives(
+    session, lsp, depth
+):
+    # tree-sitter-yaml dies of SIGSEGV at 253 block levels; the server must never let it see one.
+    deep = "file:///work/app/deep.yaml"
+    session.editor.open(deep, deeply_nested_yaml(depth), "yaml")
+    (info,) = await session.until(lambda: session.diagnostics(deep))
+    assert info.code == "not-checked" and info.severity == types.DiagnosticSeverity.Information
+    assert "too deeply nested" in info.message
+    items = await complete(session, deep, depth + 1, len("  " * (depth + 1) + "model: "))
+    assert items == []
+    # Still serving other documents.
+    session.editor.open(YAML, "llm:\n  provider: ollama\n  model: phi3:mini\n", "yaml")
+    await session.until(lambda: "model-not-installed" in session.codes(YAML))
+    hover = await session.client.text_document_hover_async(
+        types.HoverParams(text_document=types.TextDocumentIdentifier(uri=YAML), position=position(2, 10))
+    )
+    assert hover is not None and "phi3:mini" in hover.contents.value

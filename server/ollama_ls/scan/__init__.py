@@ -12,6 +12,7 @@ from . import modelfile
 from .dotenv_scan import find_env
 from .json_scan import parse_json
 from .languages import FileKind, file_kind_for
+from .limits import TooComplex, limit_problem
 from .nodes import Found
 from .positions import LineIndex, Position, Range, encode
 from .slots import Slot, SlotKind, find
@@ -20,7 +21,7 @@ from .yaml_scan import parse_yaml
 
 __all__ = [
     "FileKind", "Position", "Range", "Slot", "SlotKind", "file_kind_for", "modelfile",
-    "scan", "slot_at",
+    "limit_problem", "scan", "slot_at",
 ]  # fmt: skip
 
 _TREES = {FileKind.YAML: parse_yaml, FileKind.JSON: parse_json, FileKind.TOML: parse_toml}
@@ -43,7 +44,9 @@ def _parse(data: bytes, kind: FileKind, model_keys: Sequence[str]) -> list[Found
         return modelfile.find_from(data)
     try:
         return find(_TREES[kind](data), model_keys)
-    except RecursionError:  # thousands of nested brackets: no config file looks like that
+    except TooComplex:  # checks.check_document says so to the user
+        return []
+    except RecursionError:  # nesting that the limits let through: no config file looks like that
         return []
 
 

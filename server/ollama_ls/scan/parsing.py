@@ -11,6 +11,7 @@ import tree_sitter_toml
 import tree_sitter_yaml
 
 from .languages import FileKind
+from .limits import check_limits
 from .nodes import Mapping, Node, Scalar, Sequence
 from .repair import Repair, repair
 
@@ -27,6 +28,9 @@ def _parser(kind: FileKind) -> tree_sitter.Parser:
 
 
 def parse(data: bytes, kind: FileKind) -> tree_sitter.Tree:
+    """Every tree-sitter parse goes through here: past a limit it raises `TooComplex`, because
+    the YAML grammar crashes the process on deep nesting (see limits.py)."""
+    check_limits(data, kind)
     return _parser(kind).parse(data)
 
 

@@ -1,0 +1,139 @@
+"""Limits checked on a text before a tree-sitter parser sees it.
+
+tree-sitter-yaml's external scanner keeps its indentation stack in a fixed serialisation buffer:
+a document nested more than 252 block levels deep crashes the whole process (SIGSEGV), which
+no `try` can catch. The JSON and TOML grammars survive a million nested brackets, but turning
+such a tree into our nodes recurses once per level. So every parse is preceded by a cheap,
+conservative measure of the nesting (it may count a level too many, never one too few) and a
+size check. `tests/scan/test_limits.py` finds each grammar's real limit in a subprocess and
+checks that these stay below it with a margin.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .languages import FileKind
+
+# tree-sitter-yaml crashes at 253 block levels (measured); keep a wide margin.
+MAX_YAML_BLOCK_DEPTH = 200
+# Brackets (JSON, TOML, YAML flow collections): our converters recurse once per level.
+MAX_BRACKET_DEPTH = 256
+# Above this a document is not parsed at all: no config file is this large, and parsing it
+# on every keystroke would stall the editor.
+MAX_PARSE_BYTES = 4 * 1024 * 1024
+
+
+class TooComplex(ValueError):
+    """The text is past a limit; `str()` is the message for the user."""
+
+
+def check_limits(data: bytes, kind: FileKind) -> None:
+    """Raise TooComplex when `data` must not reach the parser for `kind`."""
+    if len(data) > MAX_PARSE_BYTES:
+        raise TooComplex(
+            f"not checked: the file is {len(data) // 1024:,} KB; ollama-ls checks files up to "
+            f"{MAX_PARSE_BYTES // (1024 * 1024)} MB"
+        )
+    if kind is FileKind.YAML:
+        depth = yaml_block_depth(data)
+        if depth > MAX_YAML_BLOCK_DEPTH:
+            raise TooComplex(_too_deep(depth, MAX_YAML_BLOCK_DEPTH))
+    depth = bracket_depth(data, kind)
+    if depth > MAX_BRACKET_DEPTH:
+        raise TooComplex(_too_deep(depth, MAX_BRACKET_DEPTH))
+
+
+def limit_problem(data: bytes, kind: FileKind) -> str | None:
+    """The message for the user when `data` is past a limit, else None."""
+    if kind not in (FileKind.YAML, FileKind.JSON, FileKind.TOML):
+        return None
+    try:
+        check_limits(data, kind)
+    except TooComplex as error:
+        return str(error)
+    return None
+
+
+def _too_deep(depth: int, limit: int) -> str:
+    return (
+        f"not checked: the file is too deeply nested to check ({depth} levels; "
+        f"ollama-ls checks up to {limit})"
+    )
+
+
+_CONTENT_LINE = re.compile(rb"^([ \t]*)([^ \t\r\n#][^\r\n]*)?$", re.M)
+# Indicators that open a nested block on the same line: `- `, `? `, and `: ` or `:` at the end.
+_INLINE_BLOCK = re.compile(rb"(?:[-?](?=[ \t]|$)[ \t]*)")
+
+
+def yaml_block_depth(data: bytes) -> int:
+    """An upper bound of the block nesting depth of a YAML text.
+
+    A stack of (column, mapping or sequence), as the YAML scanner keeps: a deeper line pushes,
+    a shallower one pops, a `- ` at a key's own column opens a sequence inside it, and every
+    further `- ` or `? ` on the line opens one more level. Block scalars and comments are
+    counted like structure, which can only overestimate.
+    """
+    stack: list[tuple[int, bool]] = []  # (column, is a sequence)
+    deepest = 0
+    for match in _CONTENT_LINE.finditer(data):
+        content = match.group(2)
+        if content is None:
+            continue
+        column = len(match.group(1).expandtabs(1))
+        is_sequence = _INLINE_BLOCK.match(content) is not None
+        while stack and stack[-1][0] > column:
+            stack.pop()
+        if stack and stack[-1] == (column, True) and not is_sequence:
+            stack.pop()  # a key at the column of a compact sequence ends that sequence
+        if not stack or stack[-1] != (column, is_sequence):
+            stack.append((column, is_sequence))
+        position = 0
+        while (indicator := _INLINE_BLOCK.match(content, position)) and indicator.end() > position:
+            position = indicator.end()
+            # `- - key:` opens a sequence, a sequence in it, and a mapping in that.
+            if position < len(content):
+                stack.append((column + position, _INLINE_BLOCK.match(content, position) is not None))
+        deepest = max(deepest, len(stack) + 1)
+    return deepest
+
+
+_BRACKETS = re.compile(rb"""[\[\]{}"'\\#\n]""")
+# A quote opens a string only where a value can start (not the apostrophe in `it's`).
+_VALUE_START = frozenset(b" \t\r\n[{,:=")
+
+
+def bracket_depth(data: bytes, kind: FileKind = FileKind.JSON) -> int:
+    """The deepest nesting of `[]` and `{}` outside strings and `#` comments.
+
+    Quotes are tracked loosely (an unclosed quote ends at the end of its line), which is
+    enough for a bound: brackets inside strings are skipped, never invented.
+    """
+    quotes = (b'"',) if kind is FileKind.JSON else (b'"', b"'")
+    comments = kind is not FileKind.JSON
+    depth = deepest = 0
+    quote: bytes | None = None
+    in_comment = False
+    skip = -1  # the offset of a character escaped by a backslash
+    for match in _BRACKETS.finditer(data):
+        char, at = match.group(0), match.start()
+        if char == b"\n":
+            quote, in_comment = None, False
+        elif in_comment or at == skip:
+            continue
+        elif quote is not None:
+            if char == b"\\" and quote == b'"':
+                skip = at + 1
+            elif char == quote:
+                quote = None
+        elif char in quotes and (at == 0 or data[at - 1] in _VALUE_START):
+            quote = char
+        elif char == b"#" and comments:
+            in_comment = True
+        elif char in (b"[", b"{"):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in (b"]", b"}"):
+            depth = max(0, depth - 1)
+    return deepest
