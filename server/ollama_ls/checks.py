@@ -22,6 +22,7 @@ INVALID_MODEL_NAME = "invalid-model-name"
 MODEL_NOT_INSTALLED = "model-not-installed"
 TAG_MISMATCH = "tag-mismatch"
 CAPABILITY_MISMATCH = "capability-mismatch"
+CLOUD_MODEL_NOT_PULLED = "cloud-model-not-pulled"
 NOT_CHECKED = "not-checked"  # past the scanner's size or nesting limits
 # Modelfile findings keep the scanner's codes: unknown-parameter, invalid-value, missing-value.
 
@@ -92,12 +93,23 @@ def check_slot(
         return Finding(
             slot.range, "error", INVALID_MODEL_NAME, f"invalid model name: {problem}", name
         )
-    if installed is None or source == "cloud":
+    if installed is None:
         return None
-    by_key = {parse_name(candidate).key(): candidate for candidate in installed}
-    match = by_key.get(parsed.key())
+    by_key = _installed_by_key(tuple(installed))
+    match = by_key.get(parse_name(name).key()) or (None if source else by_key.get(parsed.key()))
     if match is not None:
         return _check_capability(slot, match, capabilities.get(match, ()))
+    if source == "cloud":
+        return Finding(
+            slot.range,
+            "warning",
+            CLOUD_MODEL_NOT_PULLED,
+            f"`{name}` is an Ollama Cloud model and {server} does not list it. Sign in with "
+            f"`ollama signin`, then run: ollama pull {name}",
+            name,
+        )
+    if source == "local":
+        return None  # `:local` asks for whatever the server has locally under that name
     others = closest_installed(name, installed)
     same_model_other_tag = [o for o in others if _family(o) == _family(base)]
     if not parsed.explicit_tag and same_model_other_tag:
@@ -121,15 +133,25 @@ def check_slot(
     )
 
 
+@lru_cache(maxsize=8)
+def _installed_by_key(installed: tuple[str, ...]) -> dict[str, str]:
+    return {parse_name(candidate).key(): candidate for candidate in installed}
+
+
 def _check_capability(slot: Slot, name: str, capabilities: Sequence[str]) -> Finding | None:
-    if not capabilities:
+    if not capabilities or slot.kind == "any":
         return None
     embeds = "embedding" in capabilities
     chats = "completion" in capabilities
-    if slot.kind == "chat" and embeds and not chats:
+    if slot.kind in ("chat", "autocomplete") and embeds and not chats:
         message = f"`{name}` is an embedding-only model: it cannot chat or generate text."
     elif slot.kind == "embedding" and chats and not embeds:
         message = f"`{name}` is a chat model, but this setting expects an embedding model."
+    elif slot.kind == "autocomplete" and "insert" not in capabilities:
+        message = (
+            f"`{name}` cannot fill in the middle (it lacks the `insert` capability), which "
+            "autocomplete needs: pick a code model that has it, such as qwen2.5-coder."
+        )
     else:
         return None
     return Finding(slot.range, "warning", CAPABILITY_MISMATCH, message, name)

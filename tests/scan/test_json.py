@@ -33,7 +33,7 @@ def found(text, model_keys=()):
         ),
         pytest.param(
             '{"ollama": {"models": ["a", "b:1b"]}}',
-            [("models", "a", "chat"), ("models", "b:1b", "chat")],
+            [("models", "a", "any"), ("models", "b:1b", "any")],
             id="list",
         ),
         pytest.param(

@@ -38,7 +38,7 @@ def found(text, model_keys=()):
         pytest.param('x = {provider = "ollama", model = "b"}\n', [("model", "b", "chat")], id="inline-table"),
         pytest.param(
             "[ollama]\nmodels = [\"a\", 'b']\n",
-            [("models", "a", "chat"), ("models", "b", "chat")],
+            [("models", "a", "any"), ("models", "b", "any")],
             id="array",
         ),
         pytest.param(

@@ -43,12 +43,12 @@ def found(text, model_keys=()):
         ),
         pytest.param(
             "x: {provider: ollama, model: 'a', models: [b, \"c\"]}\n",
-            [("model", "a", "chat"), ("models", "b", "chat"), ("models", "c", "chat")],
+            [("model", "a", "chat"), ("models", "b", "any"), ("models", "c", "any")],
             id="flow-style",
         ),
         pytest.param(
             "ollama:\n  models:\n    - llama3\n    - qwen3:4b\n",
-            [("models", "llama3", "chat"), ("models", "qwen3:4b", "chat")],
+            [("models", "llama3", "any"), ("models", "qwen3:4b", "any")],
             id="block-list",
         ),
         pytest.param(
@@ -70,8 +70,10 @@ def found(text, model_keys=()):
         ),
         pytest.param(
             "services:\n  app:\n    environment:\n      - OLLAMA_EMBED_MODEL=nomic-embed-text\n"
-            "      - OTHER_MODEL=x\n      - OLLAMA_MODELS=/data\n",
-            [("OLLAMA_EMBED_MODEL", "nomic-embed-text", "embedding")],
+            "      - OTHER_MODEL=x\n      - OPENAI_MODEL=gpt-4o\n      - OLLAMA_MODELS=/data\n",
+            # Beside Ollama's variables a `*_MODEL` is Ollama's; one named after another
+            # provider never is.
+            [("OLLAMA_EMBED_MODEL", "nomic-embed-text", "embedding"), ("OTHER_MODEL", "x", "chat")],
             id="compose-environment-list",
         ),
         pytest.param(

@@ -5,7 +5,7 @@ Pure functions, no LSP and no HTTP. See docs/scanner.md for the rules.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from functools import lru_cache
 
 from . import modelfile
@@ -15,7 +15,8 @@ from .languages import FileKind, file_kind_for
 from .limits import TooComplex, limit_problem
 from .nodes import Found
 from .positions import LineIndex, Position, Range, encode
-from .slots import Slot, SlotKind, find
+from .rules import find
+from .slots import Slot, SlotKind
 from .toml_scan import parse_toml
 from .yaml_scan import parse_yaml
 
@@ -27,23 +28,29 @@ __all__ = [
 _TREES = {FileKind.YAML: parse_yaml, FileKind.JSON: parse_json, FileKind.TOML: parse_toml}
 
 
-def _found(data: bytes, kind: FileKind, model_keys: Sequence[str]) -> tuple[Found, ...]:
+def _found(
+    data: bytes, kind: FileKind, model_keys: Sequence[str], disabled: Collection[str]
+) -> tuple[Found, ...]:
     # Hover, completion and diagnostics ask about the same text in turn: parse it once.
-    return _found_cached(data, kind, tuple(model_keys))
+    return _found_cached(data, kind, tuple(model_keys), frozenset(disabled))
 
 
 @lru_cache(maxsize=16)
-def _found_cached(data: bytes, kind: FileKind, model_keys: tuple[str, ...]) -> tuple[Found, ...]:
-    return tuple(_parse(data, kind, model_keys))
+def _found_cached(
+    data: bytes, kind: FileKind, model_keys: tuple[str, ...], disabled: frozenset[str]
+) -> tuple[Found, ...]:
+    return tuple(_parse(data, kind, model_keys, disabled))
 
 
-def _parse(data: bytes, kind: FileKind, model_keys: Sequence[str]) -> list[Found]:
+def _parse(
+    data: bytes, kind: FileKind, model_keys: Sequence[str], disabled: frozenset[str]
+) -> list[Found]:
     if kind is FileKind.DOTENV:
-        return find_env(data, model_keys)
+        return find_env(data, model_keys, disabled)
     if kind is FileKind.MODELFILE:
         return modelfile.find_from(data)
     try:
-        return find(_TREES[kind](data), model_keys)
+        return find(_TREES[kind](data), model_keys, disabled)
     except TooComplex:  # checks.check_document says so to the user
         return []
     except RecursionError:  # nesting that the limits let through: no config file looks like that
@@ -54,18 +61,37 @@ def _slot(found: Found, index: LineIndex, kind: FileKind, span: Range | None = N
     value = found.value
     span = span or index.range(value.start, value.end)
     text = "" if span.start == span.end else value.text
-    return Slot(text, span, found.key, found.kind, value.quoted, kind)  # type: ignore[arg-type]
+    rule = found.rule or ("Modelfile `FROM`" if kind is FileKind.MODELFILE else "")
+    return Slot(text, span, found.key, found.kind, value.quoted, kind, rule)  # type: ignore[arg-type]
 
 
-def scan(text: str, kind: FileKind, model_keys: Sequence[str] = ()) -> list[Slot]:
-    """Every non-empty model-name value of the document, in document order."""
+def scan(
+    text: str,
+    kind: FileKind,
+    model_keys: Sequence[str] = (),
+    path: str | None = None,
+    disabled: Collection[str] = (),
+) -> list[Slot]:
+    """Every non-empty model-name value of the document, in document order.
+
+    `disabled` holds tool ids (known_tools.py) and rule ids (`provider-prefix`, `base-url`,
+    `env`) to switch off. `path` names the file (a path or URI): hover says which tool's it is.
+    """
     data = encode(text)
     index = LineIndex(data)
-    return [_slot(f, index, kind) for f in _found(data, kind, model_keys) if f.value.text]
+    return [
+        _slot(f, index, kind) for f in _found(data, kind, model_keys, disabled) if f.value.text
+    ]
 
 
 def slot_at(
-    text: str, kind: FileKind, line: int, character: int, model_keys: Sequence[str] = ()
+    text: str,
+    kind: FileKind,
+    line: int,
+    character: int,
+    model_keys: Sequence[str] = (),
+    path: str | None = None,
+    disabled: Collection[str] = (),
 ) -> Slot | None:
     """The slot the cursor is in or right after.
 
@@ -75,11 +101,11 @@ def slot_at(
     data = encode(text)
     index = LineIndex(data)
     cursor = index.offset(line, character)
-    found = _slot_in(data, index, kind, cursor, model_keys)
+    found = _slot_in(data, index, kind, cursor, model_keys, disabled)
     if found is None and _at_end_of_line(data, cursor):
         # What follows can keep a value being typed at the end of a line from parsing (TOML's
         # `model = ` with more lines below): judge the document as if it ended at the cursor.
-        found = _slot_in(data[:cursor], index, kind, cursor, model_keys)
+        found = _slot_in(data[:cursor], index, kind, cursor, model_keys, disabled)
     return found
 
 
@@ -93,9 +119,14 @@ def _at_end_of_line(data: bytes, cursor: int) -> bool:
 
 
 def _slot_in(
-    data: bytes, index: LineIndex, kind: FileKind, cursor: int, model_keys: Sequence[str]
+    data: bytes,
+    index: LineIndex,
+    kind: FileKind,
+    cursor: int,
+    model_keys: Sequence[str],
+    disabled: Collection[str],
 ) -> Slot | None:
-    for found in _found(data, kind, model_keys):
+    for found in _found(data, kind, model_keys, disabled):
         value = found.value
         if value.start <= cursor <= value.end:
             return _slot(found, index, kind)

@@ -1,4 +1,4 @@
-"""`.env` files: `KEY=value` lines; `*_MODEL` keys in files that mention Ollama."""
+"""`.env` files: `KEY=value` lines, judged by the environment-variable rules (envvars.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from .lines import lines, value_span
 from .nodes import Found, Scalar
 from .positions import decode
-from .slots import is_env_model_key, kind_of
+from .envvars import EnvContext, env_slots
+from .known_tools import TOOLS
 
 _ASSIGNMENT = re.compile(rb"^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.-]*)[ \t]*(=)[ \t]*")
 
@@ -32,13 +33,9 @@ def assignments(data: bytes) -> list[tuple[str, Scalar]]:
     return found
 
 
-def find_env(data: bytes, model_keys: Sequence[str] = ()) -> list[Found]:
-    pairs = assignments(data)
-    file_names_ollama = any(
-        key.upper().startswith("OLLAMA_") or "ollama" in value.text.lower() for key, value in pairs
-    )
-    return [
-        Found(key, kind_of([key]), value)
-        for key, value in pairs
-        if is_env_model_key(key, model_keys) and (file_names_ollama or "OLLAMA" in key.upper())
-    ]
+def find_env(data: bytes, model_keys: Sequence[str] = (), disabled: frozenset[str] = frozenset()) -> list[Found]:
+    if "env" in disabled:
+        return []
+    tools = tuple(tool for tool in TOOLS if tool.id not in disabled)
+    context = EnvContext(tools, tuple(model_keys), "provider-prefix" not in disabled)
+    return env_slots(assignments(data), context)

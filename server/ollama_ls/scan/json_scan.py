@@ -5,7 +5,7 @@ from __future__ import annotations
 from tree_sitter import Node as TSNode
 
 from .languages import FileKind
-from .nodes import Mapping, Node, Opaque, Scalar, Sequence, empty_at
+from .nodes import Key, Mapping, Node, Opaque, Scalar, Sequence, empty_at
 from .parsing import parse_tolerantly
 from .positions import decode
 
@@ -49,7 +49,10 @@ def _object(node: TSNode, data: bytes) -> Mapping:
         if child.type == "pair":
             key, value = child.child_by_field_name("key"), child.child_by_field_name("value")
             if key is not None and key.type == "string":
-                mapping.pairs.append((_string(key, data).text, _pair_value(child, value, data)))
+                name = _string(key, data)
+                mapping.pairs.append(
+                    (Key.at(name.text, name.start, name.end), _pair_value(child, value, data))
+                )
         elif child.type == "ERROR":
             mapping.pairs.extend(_object(child, data).pairs)
         elif child.type == "object" and node.type == "ERROR":

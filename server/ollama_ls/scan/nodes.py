@@ -23,6 +23,23 @@ class Scalar:
     typing_end: int | None = None
 
 
+class Key(str):
+    """A mapping key that remembers where it is (`start:end` without quotes), for formats
+    whose keys can be model names (opencode's `models` object, aider's metadata)."""
+
+    start: int
+    end: int
+
+    @classmethod
+    def at(cls, text: str, start: int, end: int) -> "Key":
+        key = cls(text)
+        key.start, key.end = start, end
+        return key
+
+    def as_scalar(self, quoted: bool) -> "Scalar":
+        return Scalar(str(self), self.start, self.end, quoted)
+
+
 @dataclass
 class Mapping:
     pairs: list[tuple[str, Node]] = field(default_factory=list)
@@ -46,8 +63,9 @@ class Found:
     """A model-name value found by the rules, before positions are computed."""
 
     key: str
-    kind: str  # "chat" | "embedding"
+    kind: str  # "chat" | "embedding" | "autocomplete"
     value: Scalar
+    rule: str = ""  # why the value is an Ollama model name, for hover
 
 
 def blank_end(data: bytes, offset: int) -> int:

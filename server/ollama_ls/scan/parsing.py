@@ -12,7 +12,7 @@ import tree_sitter_yaml
 
 from .languages import FileKind
 from .limits import check_limits
-from .nodes import Mapping, Node, Scalar, Sequence
+from .nodes import Key, Mapping, Node, Scalar, Sequence
 from .repair import Repair, repair
 
 _GRAMMARS = {
@@ -75,7 +75,9 @@ def remap(node: Node, offset: Callable[[int], int]) -> Node:
         if node.typing_end is not None:
             node.typing_end = offset(node.typing_end)
     elif isinstance(node, Mapping):
-        for _, value in node.pairs:
+        for key, value in node.pairs:
+            if isinstance(key, Key):
+                key.start, key.end = offset(key.start), offset(key.end)
             remap(value, offset)
     elif isinstance(node, Sequence):
         for item in node.items:

@@ -1,41 +1,28 @@
-"""The Slot type and the rules that decide which values are Ollama model names."""
+"""The Slot type and the key predicates that decide which values can hold model names."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence as Seq
 from dataclasses import dataclass
 from typing import Literal
 
 from .languages import FileKind
-from .nodes import Found, Mapping, Node, Scalar, Sequence
 from .positions import Range
 
-SlotKind = Literal["chat", "embedding"]
-
-# Keys whose value names the provider of their mapping.
-PROVIDER_KEYS = frozenset({"provider", "type", "backend", "api", "client", "engine"})
-# Of those, the ones that say "not Ollama" when their value is something else
-# (`type: chat` under `ollama:` must not switch the context off).
-STRICT_PROVIDER_KEYS = frozenset({"provider", "backend"})
-# Section names of other providers: they end an inherited Ollama context.
-OTHER_PROVIDERS = frozenset(
-    {
-        "openai", "azure", "azure_openai", "anthropic", "claude", "gemini", "google",
-        "vertex", "vertexai", "bedrock", "mistral", "groq", "cohere", "together",
-        "deepseek", "openrouter", "huggingface", "lmstudio", "vllm", "llamacpp",
-    }
-)  # fmt: skip
+# What the setting expects: a model that generates text, an embedding model, a model that can
+# fill in the middle (autocomplete), or any model at all (a list of models to pull).
+SlotKind = Literal["chat", "embedding", "autocomplete", "any"]
 
 
 @dataclass(frozen=True)
 class Slot:
-    value: str  # the text without quotes, including any ":tag"
+    value: str  # the text without quotes or provider prefix, including any ":tag"
     range: Range  # covers exactly `value`
     key: str
     kind: SlotKind
     quoted: bool
     file_kind: FileKind
+    rule: str = ""  # why this value is taken for an Ollama model name (shown in hover)
 
 
 def is_model_key(key: str, model_keys: Seq[str] = ()) -> bool:
@@ -48,7 +35,7 @@ def is_model_key(key: str, model_keys: Seq[str] = ()) -> bool:
     if any(k.lower() in (key.lower(), lower) for k in model_keys):
         return True
     return (
-        lower in ("model", "model_name", "modelname", "model-name")
+        lower in ("model", "model_name", "modelname", "model-name", "model_id", "modelid")
         or lower.endswith(("_model", "-model"))
         or (len(last) > 5 and last.endswith("Model"))
     )
@@ -69,77 +56,23 @@ def is_env_model_key(key: str, model_keys: Seq[str] = ()) -> bool:
     )
 
 
+# Variables named after another provider hold that provider's names, never Ollama's.
+OTHER_PROVIDER_VARIABLES = (
+    "OPENAI_", "AZURE_", "ANTHROPIC_", "CLAUDE_", "GEMINI_", "GOOGLE_", "VERTEX_", "GROQ_",
+    "MISTRAL_", "COHERE_", "TOGETHER_", "DEEPSEEK_", "OPENROUTER_", "HF_", "HUGGINGFACE_",
+    "BEDROCK_", "AWS_", "XAI_", "FIREWORKS_", "PERPLEXITY_", "LMSTUDIO_", "VLLM_", "VOYAGE_",
+    "JINA_", "NVIDIA_", "CEREBRAS_", "SAMBANOVA_",
+)  # fmt: skip
+
+
+def is_other_provider_variable(key: str) -> bool:
+    return key.upper().startswith(OTHER_PROVIDER_VARIABLES)
+
+
 def kind_of(keys: Seq[str]) -> SlotKind:
-    return "embedding" if any("embed" in k.lower() for k in keys) else "chat"
-
-
-def _declared(mapping: Mapping) -> bool | None:
-    """What a mapping's own provider-like key says: Ollama, not Ollama, or nothing."""
-    verdict = None
-    for key, value in mapping.pairs:
-        lower = key.lower()
-        if lower not in PROVIDER_KEYS or not isinstance(value, Scalar) or not value.text:
-            continue
-        if "ollama" in value.text.lower():
-            return True
-        if lower in STRICT_PROVIDER_KEYS:
-            verdict = False
-    return verdict
-
-
-def _enter(key: str, in_ollama: bool) -> bool:
-    """The Ollama context of the value of `key`, before its own declaration."""
-    lower = key.lower()
-    if "ollama" in lower:
-        return True
-    if lower.rsplit(".", 1)[-1] in OTHER_PROVIDERS:
-        return False
-    return in_ollama
-
-
-def find(roots: Seq[Node], model_keys: Seq[str] = ()) -> list[Found]:
-    """Every model-name value in the documents `roots`, in document order."""
-    found: list[Found] = []
-    for root in roots:
-        _walk(root, (), False, model_keys, found)
-    found.sort(key=lambda f: f.value.start)
-    return found
-
-
-def _walk(node: Node, path: tuple[str, ...], in_ollama: bool, model_keys, found) -> None:
-    if isinstance(node, Sequence):
-        for item in node.items:
-            if path and path[-1].lower() == "environment" and isinstance(item, Scalar):
-                _environment_item(item, path, in_ollama, model_keys, found)
-            _walk(item, path, in_ollama, model_keys, found)
-        return
-    if not isinstance(node, Mapping):
-        return
-    declared = _declared(node)
-    here = in_ollama if declared is None else declared
-    for key, value in node.pairs:
-        inner = _enter(key, here)
-        keys = (*path, key)
-        if inner and is_model_key(key, model_keys) and isinstance(value, Scalar):
-            found.append(Found(key, kind_of(keys), value))
-        elif inner and (is_model_key(key, model_keys) or is_list_key(key)) and isinstance(value, Sequence):
-            for item in value.items:
-                if isinstance(item, Scalar):
-                    found.append(Found(key, kind_of(keys), item))
-        if isinstance(value, (Mapping, Sequence)):
-            _walk(value, keys, inner, model_keys, found)
-
-
-_ENV_ITEM = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=")
-
-
-def _environment_item(item: Scalar, path, in_ollama: bool, model_keys, found) -> None:
-    """docker compose `environment: [OLLAMA_MODEL=llama3]`: the part after `=`."""
-    match = _ENV_ITEM.match(item.text)
-    if not match or not is_env_model_key(match.group(1), model_keys):
-        return
-    if not (in_ollama or "ollama" in match.group(1).lower()):
-        return
-    start = item.start + len(match.group(0).encode("utf-8", "surrogatepass"))
-    value = Scalar(item.text[match.end() :], start, item.end, item.quoted, item.end)
-    found.append(Found(match.group(1), kind_of((*path, match.group(1))), value))
+    lowered = [k.lower() for k in keys]
+    if any("embed" in k for k in lowered):
+        return "embedding"
+    if any("autocomplete" in k or k.startswith("fim") or "_fim" in k for k in lowered):
+        return "autocomplete"
+    return "chat"

@@ -7,7 +7,7 @@ import re
 from tree_sitter import Node as TSNode
 
 from .languages import FileKind
-from .nodes import Mapping, Node, Opaque, Scalar, Sequence, empty_at
+from .nodes import Key, Mapping, Node, Opaque, Scalar, Sequence, empty_at
 from .parsing import parse, parse_tolerantly, remap
 from .positions import decode
 
@@ -129,7 +129,7 @@ def _key(node: TSNode | None, data: bytes) -> str | None:
     if node is None:
         return None
     value = _value(node, data)
-    return value.text if isinstance(value, Scalar) else None
+    return Key.at(value.text, value.start, value.end) if isinstance(value, Scalar) else None
 
 
 def _error_mapping(error: TSNode, data: bytes) -> Mapping:
