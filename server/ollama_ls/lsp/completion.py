@@ -5,16 +5,16 @@ from __future__ import annotations
 from lsprotocol import types
 
 from ollama_ls.client import OllamaError
-from ollama_ls.lsp.documents import config_document, to_lsp_range
+from ollama_ls.lsp.documents import config_document, slot_under_cursor, to_lsp_range
 from ollama_ls.lsp.language_server import OllamaLanguageServer
 from ollama_ls.lsp.markup import completion_takes_markdown, markup
 from ollama_ls.modelname import parse_name
-from ollama_ls.scan import FileKind, Slot, modelfile, slot_at
+from ollama_ls.scan import FileKind, Slot, modelfile
 from ollama_ls.tools import ModelSummary, pullable_suggestions
 from ollama_ls.tools.pull_tracker import format_bytes
 from ollama_ls.tools.hardware import GIB
 
-TRIGGER_CHARACTERS = [":", '"', "'", "=", " "]
+TRIGGER_CHARACTERS = [":", '"', "'", "=", " ", "/"]
 
 # Formats where a bare (unquoted) string is not a string.
 _NEEDS_QUOTES = (FileKind.JSON, FileKind.TOML)
@@ -122,9 +122,7 @@ def register(server: OllamaLanguageServer) -> None:
             return None
         document, kind = found
         position = params.position
-        slot = slot_at(
-            document.source, kind, position.line, position.character, ls.settings.model_keys
-        )
+        slot = slot_under_cursor(ls, params.text_document.uri, position)
         if slot is not None:
             return types.CompletionList(is_incomplete=False, items=await model_items(ls, slot))
         if kind is FileKind.MODELFILE:

@@ -62,9 +62,11 @@ class DiagnosticsScheduler:
         document, kind = found
         diagnostics: list[types.Diagnostic] = []
         if self.server.settings.diagnostics.enable:
+            settings = self.server.settings
             findings = await find_problems(
-                self.server.tools, document.source, kind, self.server.settings.model_keys
-            )
+                self.server.tools, document.source, kind,
+                settings.model_keys, uri, settings.scan.disable,
+            )  # fmt: skip
             diagnostics = [to_diagnostic(finding) for finding in findings]
         if self._pending.get(uri) is asyncio.current_task():
             del self._pending[uri]

@@ -6,7 +6,7 @@ from lsprotocol import types
 from pygls.workspace import TextDocument
 
 from ollama_ls.lsp.language_server import OllamaLanguageServer
-from ollama_ls.scan import FileKind, Slot, file_kind_for, slot_at
+from ollama_ls.scan import FileKind, Slot, file_kind_for, is_excluded, slot_at
 from ollama_ls.scan.positions import Position, Range
 
 
@@ -14,6 +14,8 @@ def config_document(
     server: OllamaLanguageServer, uri: str
 ) -> tuple[TextDocument, FileKind] | None:
     """The open document and its kind, when it is a file we scan."""
+    if is_excluded(uri, server.settings.scan.exclude_files):
+        return None
     document = server.workspace.get_text_document(uri)
     kind = file_kind_for(uri, getattr(document, "language_id", None))
     return (document, kind) if kind is not None else None
@@ -27,9 +29,11 @@ def slot_under_cursor(
     if found is None:
         return None
     document, kind = found
+    settings = server.settings
     return slot_at(
-        document.source, kind, position.line, position.character, server.settings.model_keys
-    )
+        document.source, kind, position.line, position.character,
+        settings.model_keys, uri, settings.scan.disable,
+    )  # fmt: skip
 
 
 def open_config_uris(server: OllamaLanguageServer) -> list[str]:

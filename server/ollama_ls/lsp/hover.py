@@ -8,6 +8,7 @@ from ollama_ls.client import ModelNotFound, OllamaError
 from ollama_ls.lsp.documents import slot_under_cursor, to_lsp_range
 from ollama_ls.lsp.language_server import OllamaLanguageServer
 from ollama_ls.lsp.markup import hover_takes_markdown, markup
+from ollama_ls.scan import Slot, tool_of_file
 from ollama_ls.tools import ModelDetails
 from ollama_ls.tools.pull_tracker import format_bytes
 
@@ -48,6 +49,16 @@ def register(server: OllamaLanguageServer) -> None:
             value = f"### {name}\n\n{error.message}" + (
                 f"\n\n{error.suggestion}" if error.suggestion else ""
             )
+        value += f"\n\n{found_by(slot, params.text_document.uri)}"
         return types.Hover(
             contents=markup(value, hover_takes_markdown(ls)), range=to_lsp_range(slot.range)
         )
+
+
+def found_by(slot: Slot, uri: str) -> str:
+    """Why this value is taken for an Ollama model name, so a user can tell (and switch it off)."""
+    tool = tool_of_file(uri)
+    rule = slot.rule or "a model key in an Ollama section"
+    if tool is not None and tool.name != rule:
+        return f"Ollama model, found by: {rule} ({tool.name} file)"
+    return f"Ollama model, found by: {rule}"

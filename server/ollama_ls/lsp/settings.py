@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic.alias_generators import to_camel
 
+from ollama_ls.scan import RULE_IDS
 from ollama_ls.tools import ToolsConfig
 
 _GO_DURATION = re.compile(r"^-?(\d+(\.\d*)?(ns|us|µs|ms|s|m|h))+$|^-?0$")
@@ -33,6 +34,21 @@ class InlineCompletionSettings(_Section):
     debounce_ms: int = Field(150, ge=0, le=10_000)
 
 
+class ScanSettings(_Section):
+    # Tool ids (`litellm`, `continue`, ...) and rule ids (`provider-prefix`, `base-url`, `env`).
+    disable: list[str] = Field(default_factory=list)
+    # Globs of files never checked (`**/fixtures/**`).
+    exclude_files: list[str] = Field(default_factory=list)
+
+    @field_validator("disable")
+    @classmethod
+    def _known_rules(cls, value: list[str]) -> list[str]:
+        unknown = [item for item in value if item not in RULE_IDS]
+        if unknown:
+            raise ValueError(f"unknown rule {unknown[0]!r}; known: {', '.join(sorted(RULE_IDS))}")
+        return value
+
+
 class Settings(_Section):
     base_url: str = ""
     fallback_urls: list[str] = Field(default_factory=list)
@@ -49,6 +65,7 @@ class Settings(_Section):
     keep_alive: str | float | None = None
     model_keys: list[str] = Field(default_factory=list)
     diagnostics: DiagnosticsSettings = Field(default_factory=DiagnosticsSettings)
+    scan: ScanSettings = Field(default_factory=ScanSettings)
     inline_completion: InlineCompletionSettings = Field(default_factory=InlineCompletionSettings)
 
     @field_validator("keep_alive")

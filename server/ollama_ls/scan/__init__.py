@@ -11,7 +11,8 @@ from functools import lru_cache
 from . import modelfile
 from .dotenv_scan import find_env
 from .json_scan import parse_json
-from .languages import FileKind, file_kind_for
+from .known_tools import GENERIC_RULE_IDS, TOOL_IDS, tool_of_file
+from .languages import FileKind, file_kind_for, is_excluded
 from .limits import TooComplex, limit_problem
 from .nodes import Found
 from .positions import LineIndex, Position, Range, encode
@@ -22,8 +23,11 @@ from .yaml_scan import parse_yaml
 
 __all__ = [
     "FileKind", "Position", "Range", "Slot", "SlotKind", "file_kind_for", "modelfile",
-    "limit_problem", "scan", "slot_at",
+    "RULE_IDS", "is_excluded", "limit_problem", "scan", "slot_at", "tool_of_file",
 ]  # fmt: skip
+
+# Everything `scan(disabled=...)` can switch off.
+RULE_IDS = TOOL_IDS | GENERIC_RULE_IDS
 
 _TREES = {FileKind.YAML: parse_yaml, FileKind.JSON: parse_json, FileKind.TOML: parse_toml}
 

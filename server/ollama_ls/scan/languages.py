@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Sequence
 from enum import Enum
 from urllib.parse import unquote, urlparse
 
@@ -56,3 +57,23 @@ def _file_name(uri_or_path: str) -> str:
     if "://" in uri_or_path or uri_or_path.startswith("file:"):
         path = unquote(urlparse(uri_or_path).path)
     return path.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+
+
+def is_excluded(uri_or_path: str, globs: Sequence[str]) -> bool:
+    """Whether a file matches one of the user's exclusion globs (`**/fixtures/**`, `*.lock.json`).
+
+    Globs without a `/` match the file name; others match the whole path.
+    """
+    if not globs:
+        return False
+    path = uri_or_path
+    if "://" in uri_or_path or uri_or_path.startswith("file:"):
+        path = unquote(urlparse(uri_or_path).path)
+    path = "/" + path.replace("\\", "/").lstrip("/")
+    name = path.rsplit("/", 1)[-1]
+    for glob in globs:
+        target = path if "/" in glob else name
+        pattern = glob.replace("**/", "*/").replace("/**", "/*")
+        if fnmatch.fnmatchcase(target, pattern) or fnmatch.fnmatchcase(target, "*/" + pattern.lstrip("/")):
+            return True
+    return False

@@ -8,7 +8,7 @@ import re
 from .nodes import Scalar
 
 PREFIX_RULE = "provider prefix"
-_OLLAMA_PREFIX = re.compile(r"(ollama_chat|ollama)/(?=[^\s/])")
+_OLLAMA_PREFIX = re.compile(r"(ollama_chat|ollama)/(?=[^\s/]|$)")
 _OPENAI_PREFIX = re.compile(r"openai/(?=\S)")
 
 

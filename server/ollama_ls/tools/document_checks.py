@@ -3,7 +3,7 @@ diagnostics and by `ollama-ls check`."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from ollama_ls.checks import Finding, check_document
 from ollama_ls.client import OllamaError
@@ -25,9 +25,14 @@ async def installed_models_if_known(tools: OllamaEditorTools) -> list[ModelSumma
 
 
 async def find_problems(
-    tools: OllamaEditorTools, text: str, kind: FileKind, model_keys: Sequence[str] = ()
+    tools: OllamaEditorTools,
+    text: str,
+    kind: FileKind,
+    model_keys: Sequence[str] = (),
+    path: str | None = None,
+    disabled: Collection[str] = (),
 ) -> list[Finding]:
-    slots = scan(text, kind, model_keys)
+    slots = scan(text, kind, model_keys, path, disabled)
     models = await installed_models_if_known(tools)
     names = None if models is None else [model.name for model in models]
     capabilities = {} if models is None else await _capabilities_of_used(tools, models, slots)
