@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
 from ollama_ls.checks import Finding
-from ollama_ls.scan import file_kind_for
+from ollama_ls.cli.config_files import config_files
+from ollama_ls.scan import RULE_IDS, file_kind_for
 from ollama_ls.tools import OllamaEditorTools, ToolsConfig
 from ollama_ls.tools.document_checks import find_problems
 
@@ -34,8 +36,19 @@ def finding_json(path: str, finding: Finding) -> dict:
 
 
 async def run_check(args: argparse.Namespace) -> int:
+    unknown = [rule for rule in args.disable if rule not in RULE_IDS]
+    if unknown:
+        print(
+            f"ollama-ls check: unknown rule {unknown[0]!r} for --disable; known: "
+            + ", ".join(sorted(RULE_IDS)),
+            file=sys.stderr,
+        )
+        return 2
+    missing = [path for path in args.files if not os.path.exists(path)]
+    for path in missing:
+        print(f"{path}: no such file or directory", file=sys.stderr)
     results: list[dict] = []
-    exit_code = 0
+    exit_code = 2 if missing else 0
     async with OllamaEditorTools(ToolsConfig(base_url=args.server)) as tools:
         status = await tools.check_status(force=True)
         if not status.reachable:
@@ -44,7 +57,8 @@ async def run_check(args: argparse.Namespace) -> int:
                 "checked, not whether they are installed.",
                 file=sys.stderr,
             )
-        for path in args.files:
+        existing = [path for path in args.files if path not in missing]
+        for path in config_files(existing, args.exclude):
             kind = file_kind_for(path)
             if kind is None:
                 print(
@@ -59,7 +73,10 @@ async def run_check(args: argparse.Namespace) -> int:
                 print(f"{path}: cannot read: {error}", file=sys.stderr)
                 exit_code = 2
                 continue
-            for finding in await find_problems(tools, text, kind, args.model_key):
+            findings = await find_problems(
+                tools, text, kind, args.model_key, str(Path(path).resolve()), args.disable
+            )
+            for finding in findings:
                 if finding.severity == "error":
                     exit_code = max(exit_code, 1)
                 if args.json:

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from ollama_ls import __version__
+from ollama_ls.scan import RULE_IDS
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,8 +54,24 @@ def build_parser() -> argparse.ArgumentParser:
     embed.add_argument("text")
     command("recommend", "the default model for this machine, and why")
 
-    check = sub.add_parser("check", help="check model names in config files (for CI)")
-    check.add_argument("files", nargs="+", metavar="FILE")
+    check = sub.add_parser(
+        "check",
+        help="check model names in config files (for CI)",
+        description="Check the Ollama model names in config files, as the editor does. "
+        "Directories are walked (what .gitignore ignores, node_modules, .venv and .git are "
+        "skipped). Exit 1 when a finding is an error, 2 when a file cannot be checked.",
+    )
+    check.add_argument(
+        "files", nargs="+", metavar="PATH", help="config files, or directories to look through"
+    )
+    check.add_argument(
+        "--disable", action="append", default=[], metavar="RULE",
+        help="switch a tool's rules or a rule off: " + ", ".join(sorted(RULE_IDS)),
+    )  # fmt: skip
+    check.add_argument(
+        "--exclude", action="append", default=[], metavar="GLOB",
+        help="files not to check, e.g. '**/fixtures/**'",
+    )  # fmt: skip
     check.add_argument("--host", dest="server", help="Ollama server (URL or OLLAMA_HOST form)")
     check.add_argument("--json", action="store_true", help="print JSON")
     check.add_argument(
