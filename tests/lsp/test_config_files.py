@@ -208,3 +208,38 @@ async def test_a_yaml_nested_past_the_parsers_limit_is_reported_and_the_server_l
         types.HoverParams(text_document=types.TextDocumentIdentifier(uri=YAML), position=position(2, 10))
     )
     assert hover is not None and "phi3:mini" in hover.contents.value
+
+
+async def test_hover_says_why_a_value_is_taken_for_an_ollama_name(session):
+    uri = "file:///work/app/litellm_config.yaml"
+    text = "model_list:\n  - model_name: local\n    litellm_params:\n      model: ollama_chat/llama3.2\n"
+    session.editor.open(uri, text, "yaml")
+    hover = await session.client.text_document_hover_async(
+        types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=position(3, 25))
+    )
+    assert "llama3.2" in hover.contents.value
+    assert "found by: provider prefix (LiteLLM file)" in hover.contents.value
+    start = text.splitlines()[3].index("llama3.2")
+    assert hover.range == types.Range(start=position(3, start), end=position(3, start + len("llama3.2")))
+    items = await complete(session, uri, 3, start + 3)
+    assert items and items[0].text_edit.range.start == position(3, start)  # the prefix stays
+
+
+async def test_scan_settings_switch_a_rule_off_and_exclude_files(lsp, emulator):
+    from tests.lsp.conftest import settings_for, start_session
+
+    settings = settings_for(emulator, scan={"disable": ["provider-prefix", "nosuchrule"], "excludeFiles": ["**/fixtures/**"]})
+    session = await start_session(lsp, {"ollama": settings})
+    await session.until(lambda: session.statuses)
+    # The unknown rule is reported once; the setting falls back to its default.
+    await session.until(lambda: any("nosuchrule" in m for m in session.messages))
+    prefixed = "file:///work/app/agents.yaml"
+    session.editor.open(prefixed, "researcher:\n  llm: ollama/phi3:mini\n", "yaml")
+    await session.until(lambda: "model-not-installed" in session.codes(prefixed))
+    excluded = "file:///work/app/fixtures/config.yaml"
+    session.editor.open(excluded, "llm:\n  provider: ollama\n  model: phi3:mini\n", "yaml")
+    ok = "file:///work/app/config.yaml"
+    session.editor.open(ok, "llm:\n  provider: ollama\n  model: phi3:mini\n", "yaml")
+    await session.until(lambda: "model-not-installed" in session.codes(ok))
+    assert session.diagnostics(excluded) == []
+    await lsp.shutdown_session()
