@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import fnmatch
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .slots import SlotKind
 
@@ -126,7 +127,10 @@ GENERIC_RULE_IDS = frozenset({"provider-prefix", "base-url", "env"})
 
 def path_matches(pattern: str, path: tuple[str, ...]) -> bool:
     """`model_list[].model_name` against ("model_list", "[]", "model_name")."""
-    parts = _split(pattern)
+    return parts_match(split_path(pattern), path)
+
+
+def parts_match(parts: tuple[str, ...], path: tuple[str, ...]) -> bool:
     return len(parts) == len(path) and all(map(_part_matches, parts, path))
 
 
@@ -136,7 +140,8 @@ def _part_matches(pattern: str, key: str) -> bool:
     return pattern == "*" or pattern.lower() == key.lower()
 
 
-def _split(pattern: str) -> tuple[str, ...]:
+@lru_cache(maxsize=256)
+def split_path(pattern: str) -> tuple[str, ...]:
     parts: list[str] = []
     for part in pattern.split("."):
         name = part.split("[]", 1)[0]

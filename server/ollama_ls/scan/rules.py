@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from .envvars import EnvContext, env_slots
-from .known_tools import TOOLS, NamePath, Tool, path_matches
+from .known_tools import TOOLS, NamePath, Tool, parts_match, split_path
 from .nodes import Found, Key, Mapping, Node, Scalar, Sequence
 from .prefix import PREFIX_RULE, after, ollama_prefix_end, openai_prefix_end
 from .slots import SlotKind, is_list_key, is_model_key, kind_of
@@ -90,6 +90,10 @@ class Rules:
         self.urls_on = "base-url" not in disabled
         self.placeholders = frozenset(p for t in self.tools for p in t.placeholders)
         self.ollama_providers = frozenset({"ollama"}) | {p for t in self.tools for p in t.ollama_providers}
+        # Key paths split once; most keys are ruled out by their depth alone.
+        self.name_paths = [(split_path(e.path), t, e) for t in self.tools for e in t.names]
+        self.ignores = [split_path(pattern) for t in self.tools for pattern in t.ignore]
+        self.depths = {len(parts) for parts, _, _ in self.name_paths} | {len(p) for p in self.ignores}
         self.found: list[Found] = []
 
     # -- the walk --------------------------------------------------------------------------
@@ -223,14 +227,15 @@ class Rules:
         return context
 
     def _tool_path(self, keys: tuple[str, ...]) -> tuple[Tool, NamePath] | None:
-        for tool in self.tools:
-            for entry in tool.names:
-                if path_matches(entry.path, keys):
-                    return tool, entry
+        if len(keys) not in self.depths:
+            return None
+        for parts, tool, entry in self.name_paths:
+            if parts_match(parts, keys):
+                return tool, entry
         return None
 
     def _ignored(self, keys: tuple[str, ...]) -> bool:
-        return any(path_matches(pattern, keys) for tool in self.tools for pattern in tool.ignore)
+        return len(keys) in self.depths and any(parts_match(p, keys) for p in self.ignores)
 
 
 def find(roots: Seq[Node], model_keys: Seq[str] = (), disabled: frozenset[str] = frozenset()) -> list[Found]:
