@@ -5,7 +5,7 @@ import { writeDefaultModel } from './configuration';
 import { Commands, Methods, ServerCommands, SUGGESTED_MODELS } from './constants';
 import type { DefaultModelResult, GenerateResult, ModelInfo, OllamaStatus, ValidateModelNameResult } from './protocol';
 import { OllamaServer, ServerReportedError } from './server';
-import { formatBytes } from './status';
+import { formatBytes, generationMessage } from './status';
 
 type Handler = (...args: unknown[]) => unknown;
 
@@ -53,12 +53,7 @@ function activeEditor(): vscode.TextEditor {
 
 function reportGeneration(result: GenerateResult | undefined): void {
     if (!result) return;
-    if (result.cancelled) {
-        vscode.window.setStatusBarMessage('$(debug-stop) Ollama: generation cancelled', 5_000);
-        return;
-    }
-    const speed = result.tokensPerSecond ? ` at ${Math.round(result.tokensPerSecond)} tok/s` : '';
-    vscode.window.setStatusBarMessage(`$(check) Ollama: ${result.evalCount} tokens from ${result.model}${speed}`, 5_000);
+    vscode.window.setStatusBarMessage(generationMessage(result), 5_000);
 }
 
 async function generateAtCursor(server: OllamaServer): Promise<void> {

@@ -76,11 +76,19 @@ export interface GenerateArgs {
     mode?: 'insert' | 'replace';
 }
 
+/**
+ * Result of `ollama.generate`. The counts are null when Ollama sent no final metrics (a failure, a
+ * stop, a cancel, or a model pull that did not succeed before generating).
+ */
 export interface GenerateResult {
     model: string;
     text: string;
-    evalCount: number;
-    tokensPerSecond: number;
-    timeToFirstTokenMs: number;
+    evalCount: number | null;
+    tokensPerSecond: number | null;
+    timeToFirstTokenMs: number | null;
     cancelled: boolean;
+    /** Why the generation stopped before its end (e.g. "you edited the text being generated"). */
+    stopped?: string;
+    /** The failure (Ollama's error, or the auto-pull's); the server has shown it already. */
+    error?: string;
 }

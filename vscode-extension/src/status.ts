@@ -1,5 +1,5 @@
 // What the status bar item says, from the server's state. Pure: no `vscode` import.
-import type { OllamaProgress, OllamaStatus, RunningModel } from './protocol';
+import type { GenerateResult, OllamaProgress, OllamaStatus, RunningModel } from './protocol';
 import { Commands } from './constants';
 
 export type ServerState = 'starting' | 'running' | 'stopped' | 'failed';
@@ -162,4 +162,21 @@ export function describeStatus(state: StatusState): StatusView {
         text: `$(check) Ollama${version} · ${plural(status.modelCount, 'model')}`,
         tooltip: statusTooltip(status, 'Ollama connected'),
     };
+}
+
+/**
+ * The short status bar message after `ollama.generate`: a success line only for a generation that
+ * ended well. A failure or a stop was already shown by the server (window/showMessage).
+ */
+export function generationMessage(result: GenerateResult): string {
+    if (result.error) return '$(error) Ollama: generation failed';
+    if (result.cancelled) return '$(debug-stop) Ollama: generation cancelled';
+    if (result.stopped) return `$(warning) Ollama: generation stopped: ${result.stopped}`;
+    if (typeof result.evalCount === 'number') {
+        const speed = result.tokensPerSecond ? ` at ${Math.round(result.tokensPerSecond)} tok/s` : '';
+        const tokens = result.evalCount === 1 ? '1 token' : `${result.evalCount} tokens`;
+        return `$(check) Ollama: ${tokens} from ${result.model}${speed}`;
+    }
+    if (result.text) return `$(check) Ollama: generated with ${result.model}`;
+    return `$(warning) Ollama: ${result.model} generated nothing`;
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { OllamaStatus } from '../../src/protocol';
-import { applyProgress, applyServerState, applyStatus, describeStatus, formatBytes, initialStatusState, StatusState } from '../../src/status';
+import type { GenerateResult, OllamaStatus } from '../../src/protocol';
+import { applyProgress, applyServerState, applyStatus, describeStatus, formatBytes, generationMessage, initialStatusState, StatusState } from '../../src/status';
 
 const connected: OllamaStatus = {
     reachable: true,
@@ -90,4 +90,35 @@ test('formatBytes', () => {
     assert.equal(formatBytes(999), '999 B');
     assert.equal(formatBytes(2_019_393_189), '2.0 GB');
     assert.equal(formatBytes(274_302_450), '274 MB');
+});
+
+// What server/ollama_ls/lsp/generate.py answers: metrics are null unless the stream ended well.
+const done: GenerateResult = {
+    model: 'llama3.2', text: 'Hello there.', evalCount: 42, tokensPerSecond: 37.6, timeToFirstTokenMs: 120, cancelled: false,
+};
+const noMetrics = { evalCount: null, tokensPerSecond: null, timeToFirstTokenMs: null };
+
+test('a finished generation reports its tokens, model and speed', () => {
+    assert.equal(generationMessage(done), '$(check) Ollama: 42 tokens from llama3.2 at 38 tok/s');
+    assert.equal(generationMessage({ ...done, tokensPerSecond: null }), '$(check) Ollama: 42 tokens from llama3.2');
+    assert.equal(generationMessage({ ...done, ...noMetrics }), '$(check) Ollama: generated with llama3.2');
+});
+
+test('a failed, stopped or cancelled generation never shows a success line', () => {
+    const failed = { ...done, ...noMetrics, text: '', error: 'model "nope" not found' };
+    const failedMidway = { ...done, ...noMetrics, text: 'Hel', error: 'connection reset' };
+    const stopped = { ...done, ...noMetrics, text: 'Hel', stopped: 'you edited the text being generated' };
+    const cancelled = { ...done, ...noMetrics, text: 'Hel', cancelled: true };
+    const pullFailed = { model: 'phi3:mini', text: '', ...noMetrics, cancelled: false, error: 'pull failed' };
+    const nothing = { ...done, ...noMetrics, text: '' };
+    for (const result of [failed, failedMidway, stopped, cancelled, pullFailed, nothing]) {
+        const message = generationMessage(result);
+        assert.doesNotMatch(message, /\$\(check\)|null|undefined|tokens from/, JSON.stringify(result));
+    }
+    assert.equal(generationMessage(failed), '$(error) Ollama: generation failed');
+    assert.equal(generationMessage(failedMidway), '$(error) Ollama: generation failed');
+    assert.equal(generationMessage(pullFailed), '$(error) Ollama: generation failed');
+    assert.equal(generationMessage(stopped), '$(warning) Ollama: generation stopped: you edited the text being generated');
+    assert.equal(generationMessage(cancelled), '$(debug-stop) Ollama: generation cancelled');
+    assert.equal(generationMessage(nothing), '$(warning) Ollama: llama3.2 generated nothing');
 });
