@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds ollama-ls-<version>-linux-x64.vsix: the bundled extension plus the Python server and its
 # runtime dependencies (native wheels for this platform) in bundled/libs, run by the user's Python
-# with `python -m ollama_ls serve` and that folder on PYTHONPATH.
+# isolated (`python -I -u -c <code> serve`: the code puts bundled/libs first on sys.path and calls
+# ollama_ls.cli.main:main; see src/serverLaunch.ts).
 # Usage: scripts/package.sh [--python PYTHON] [--target linux-x64]
 set -euo pipefail
 cd "$(dirname "$0")/.."

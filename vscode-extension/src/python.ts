@@ -1,7 +1,7 @@
 // Finds Python interpreters: the Python extension's active one (optional), and probes them.
 import * as vscode from 'vscode';
 import { execFile } from 'node:child_process';
-import { access, constants as fsConstants } from 'node:fs/promises';
+import { access, constants as fsConstants, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 
 interface PythonExtensionApi {
@@ -43,13 +43,23 @@ export async function pythonExtensionInterpreter(log: vscode.LogOutputChannel): 
     }
 }
 
-/** Runs `python -c code`; resolves with stdout, or rejects with the reason it failed. */
-export function runPython(python: string, code: string, env: Record<string, string>, timeoutMs = 20_000): Promise<string> {
+/** Why a process failed: its message, its stderr and its exit code (or spawn error code). */
+export interface ProcessFailure {
+    message: string;
+    stderr: string;
+    code?: string | number | null;
+}
+
+/**
+ * Runs `python <args>` in `cwd` (a directory of the extension's own, never the workspace);
+ * resolves with stdout, or rejects with a ProcessFailure.
+ */
+export function runPython(python: string, args: string[], env: Record<string, string>, cwd: string, timeoutMs = 20_000): Promise<string> {
     return new Promise((resolve, reject) => {
-        execFile(python, ['-c', code], { env, timeout: timeoutMs, windowsHide: true }, (error, stdout, stderr) => {
+        execFile(python, args, { env, cwd, timeout: timeoutMs, windowsHide: true }, (error, stdout, stderr) => {
             if (error) {
-                const detail = (stderr || '').trim().split('\n').slice(-1)[0] || error.message;
-                reject(new Error(detail));
+                const failure: ProcessFailure = { message: error.message, stderr: String(stderr ?? ''), code: (error as { code?: string | number | null }).code };
+                reject(failure);
             } else {
                 resolve(stdout.trim());
             }
@@ -57,15 +67,44 @@ export function runPython(python: string, code: string, env: Record<string, stri
     });
 }
 
-/** An executable path, absolute or looked up on PATH; undefined when it cannot be run. */
-export async function findExecutable(command: string, envPath = process.env.PATH ?? ''): Promise<string | undefined> {
-    const candidates = path.isAbsolute(command) || command.includes(path.sep)
-        ? [command]
-        : envPath.split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, command));
+/** `python --version` (Python 2 prints it on stderr); undefined when it does not answer. */
+export function pythonVersion(python: string, env: Record<string, string>, cwd: string): Promise<string | undefined> {
+    return new Promise((resolve) => {
+        execFile(python, ['--version'], { env, cwd, timeout: 10_000, windowsHide: true }, (error, stdout, stderr) => {
+            const text = `${stdout ?? ''}${stderr ?? ''}`.trim().split('\n')[0];
+            resolve(error && !text ? undefined : text || undefined);
+        });
+    });
+}
+
+/**
+ * An executable's absolute path, or undefined when it cannot be run. A bare name is looked up in
+ * the absolute directories of PATH only (an empty or relative entry would be the current
+ * directory); a relative path is resolved against `relativeTo`, and refused without it.
+ */
+export async function findExecutable(command: string, envPath = process.env.PATH ?? '', relativeTo?: string): Promise<string | undefined> {
+    const hasSeparator = command.includes('/') || (process.platform === 'win32' && command.includes('\\'));
+    let candidates: string[];
+    if (path.isAbsolute(command)) {
+        candidates = [command];
+    } else if (hasSeparator) {
+        candidates = relativeTo ? [path.resolve(relativeTo, command)] : [];
+    } else {
+        candidates = envPath
+            .split(path.delimiter)
+            .filter((dir) => dir && path.isAbsolute(dir))
+            .map((dir) => path.join(dir, command));
+    }
+    if (process.platform === 'win32' && !path.extname(command)) {
+        const extensions = (process.env.PATHEXT ?? '.EXE;.CMD;.BAT;.COM').split(';').filter(Boolean);
+        candidates = candidates.flatMap((candidate) => [candidate, ...extensions.map((ext) => candidate + ext.toLowerCase())]);
+    }
     for (const candidate of candidates) {
         try {
             await access(candidate, fsConstants.X_OK);
-            return candidate;
+            // A directory is no program; a stat that fails (Windows app execution aliases) is no proof.
+            const isDirectory = await stat(candidate).then((info) => info.isDirectory(), () => false);
+            if (!isDirectory) return candidate;
         } catch {
             // try the next one
         }

@@ -16,13 +16,13 @@ import {
     WorkDoneProgressCancelNotification,
 } from 'vscode-languageclient/node';
 import { ignoredSettings, initializationOptions, launchSettings, serverSettings } from './configuration';
-import { API_KEY_SECRET, CLIENT_ID, CLIENT_NAME, Methods, MIN_PYTHON, SERVER_RUNNING_CONTEXT, servedDocumentSelector, ServerCommands } from './constants';
+import { API_KEY_SECRET, CLIENT_ID, CLIENT_NAME, Methods, SERVER_RUNNING_CONTEXT, servedDocumentSelector, ServerCommands } from './constants';
 import { ProgressNotifications } from './progressNotifications';
 import type { OllamaProgress, OllamaStatus } from './protocol';
-import { findExecutable, pythonExtensionInterpreter, runPython } from './python';
+import { findExecutable, ProcessFailure, pythonExtensionInterpreter, pythonVersion, runPython } from './python';
 import { mergeChanges } from './documentChanges';
 import { configurationForSection } from './settings';
-import { describeCandidate, LaunchCandidate, launchCandidates, noServerMessage, pythonProbeCode, shouldRestartAfterCrash } from './serverLaunch';
+import { describeCandidate, describeCommandLine, LaunchCandidate, launchCandidates, noServerMessage, probeFailureReason, shouldRestartAfterCrash } from './serverLaunch';
 import { StatusBar } from './statusBar';
 
 export class OllamaServer implements vscode.Disposable {
@@ -159,7 +159,9 @@ export class OllamaServer implements vscode.Disposable {
             this.statusBar.setServerState('failed');
             return;
         }
-        this.log.info(`Starting the server: ${describeCandidate(candidate)}`);
+        this.log.info(`The server runs in ${candidate.cwd}, isolated from the workspace`);
+        this.log.debug(`Server command line: ${describeCommandLine(candidate, true)}`);
+        this.log.info(`Starting the server: ${describeCommandLine(candidate)} (from ${candidate.source})`);
         const serverOptions: ServerOptions = {
             command: candidate.command,
             args: candidate.args,
@@ -167,7 +169,8 @@ export class OllamaServer implements vscode.Disposable {
             // message trace (Ollama LSP Trace at level Trace) would otherwise show it.
             options: {
                 env: this.apiKey ? { ...candidate.env, OLLAMA_API_KEY: this.apiKey } : candidate.env,
-                cwd: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
+                // Our own directory, never the workspace (see serverLaunch.ts).
+                cwd: candidate.cwd,
             },
         };
         const client = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, this.clientOptions());
@@ -271,18 +274,24 @@ export class OllamaServer implements vscode.Disposable {
     /** The first launch candidate that works, or undefined after telling the user what to do. */
     private async findLaunch(): Promise<LaunchCandidate | undefined> {
         const settings = launchSettings();
+        const trusted = vscode.workspace.isTrusted;
         const bundledLibs = this.context.asAbsolutePath(path.join('bundled', 'libs'));
+        // In an untrusted workspace the Python extension's interpreter may be the workspace's own.
+        const askPythonExtension = !settings.python && trusted;
         const candidates = launchCandidates({
             serverPath: settings.serverPath,
             pythonSetting: settings.python,
-            pythonExtensionInterpreter: settings.python ? undefined : await pythonExtensionInterpreter(this.log),
+            pythonExtensionInterpreter: askPythonExtension ? await pythonExtensionInterpreter(this.log) : undefined,
+            workspaceTrusted: trusted,
             bundledLibs: fs.existsSync(path.join(bundledLibs, 'ollama_ls')) ? bundledLibs : undefined,
             pathPython: process.platform === 'win32' ? 'python' : 'python3',
             env: process.env,
+            cwd: await this.ownDirectory(),
+            pathDelimiter: path.delimiter,
         });
         const failures: Array<{ candidate: LaunchCandidate; reason: string }> = [];
         for (const candidate of candidates) {
-            const reason = await this.whyNot(candidate);
+            const reason = await this.whyNot(candidate, trusted);
             if (!reason) return candidate;
             this.log.warn(`Cannot use ${describeCandidate(candidate)}: ${reason}`);
             failures.push({ candidate, reason });
@@ -296,21 +305,42 @@ export class OllamaServer implements vscode.Disposable {
         return undefined;
     }
 
-    /** Why a candidate cannot run the server, or undefined when it can. */
-    private async whyNot(candidate: LaunchCandidate): Promise<string | undefined> {
-        if (!candidate.isPython) {
-            const found = await findExecutable(candidate.command, candidate.env.PATH);
-            if (!found) return 'no such executable';
-            candidate.command = found;
-            return undefined;
-        }
+    /** The server's and the probe's working directory: the extension's global storage (created
+     * when missing), else the extension's own folder. Never a workspace folder. */
+    private async ownDirectory(): Promise<string> {
+        const storage = this.context.globalStorageUri.fsPath;
         try {
-            const executable = await runPython(candidate.command, pythonProbeCode(MIN_PYTHON), candidate.env);
-            this.log.info(`Python ${executable} can run the server`);
+            await fs.promises.mkdir(storage, { recursive: true });
+            return storage;
+        } catch (error) {
+            this.log.warn(`Cannot create ${storage} (${String(error)}); the server runs in the extension's folder.`);
+            return this.context.extensionPath;
+        }
+    }
+
+    /** Why a candidate cannot run the server, or undefined when it can. Resolves its command to
+     * an absolute path, so that neither PATH's empty entries nor the working directory decide
+     * which program runs. */
+    private async whyNot(candidate: LaunchCandidate, trusted: boolean): Promise<string | undefined> {
+        // A relative path in a setting is taken from the workspace folder, and only when trusted.
+        const folder = trusted ? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath : undefined;
+        const found = await findExecutable(candidate.command, candidate.env.PATH, folder);
+        if (!found) {
+            const relative = !path.isAbsolute(candidate.command) && /[\\/]/.test(candidate.command);
+            if (relative && !folder) return 'a relative path; set an absolute one';
+            return candidate.probeArgs ? 'not found' : 'no such executable';
+        }
+        candidate.command = found;
+        if (!candidate.probeArgs) return undefined;
+        try {
+            const [executable, packageFile] = (await runPython(candidate.command, candidate.probeArgs, candidate.env, candidate.cwd)).split('\n');
+            this.log.info(`Python ${executable} can run the server (ollama_ls from ${packageFile})`);
             return undefined;
         } catch (error) {
-            const reason = error instanceof Error ? error.message : String(error);
-            return reason.includes('ENOENT') ? 'not found' : reason.includes('ollama_ls') ? 'the ollama_ls package is missing' : reason;
+            const failure: ProcessFailure =
+                error && typeof error === 'object' && 'stderr' in error ? (error as ProcessFailure) : { message: String(error), stderr: '' };
+            const version = /unknown option/i.test(failure.stderr) ? await pythonVersion(candidate.command, candidate.env, candidate.cwd) : undefined;
+            return probeFailureReason(failure, version);
         }
     }
 

@@ -194,6 +194,72 @@ story:
 ghost:
 `;
 
+// A cloned repository's own Python: modules the server imports (the standard library's json, the
+// pydantic dependency, the server's own package). Each writes a marker outside the workspace when
+// imported: with `python -m` or `python -c` in the workspace folder they would run in the server.
+const PLANTED_MODULES = ['json.py', 'pydantic.py', 'ollama_ls/__init__.py', 'ollama_ls/__main__.py'];
+
+function plantModules(workspace, markers) {
+    fs.mkdirSync(markers, { recursive: true });
+    for (const file of PLANTED_MODULES) {
+        const marker = path.join(markers, file.replace(/[/.]/g, '_'));
+        fs.mkdirSync(path.dirname(path.join(workspace, file)), { recursive: true });
+        fs.writeFileSync(path.join(workspace, file), `open(${JSON.stringify(marker)}, "w").write("imported from the workspace")\n`);
+    }
+    // A .env activates the extension as the folder opens (workspaceContains:**/.env), no file opened.
+    fs.writeFileSync(path.join(workspace, '.env'), 'OLLAMA_MODEL=llama3.2\n');
+}
+
+function plantedImports(markers) {
+    return fs.existsSync(markers) ? fs.readdirSync(markers) : [];
+}
+
+function parentPid(pid) {
+    // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may hold spaces and parentheses.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+}
+
+/** Running language servers started under one of our code-servers (Linux /proc): argv and cwd. */
+function serverProcesses() {
+    const roots = new Set(started.filter(({ name }) => name.startsWith('code-server')).map(({ child }) => child.pid));
+    const found = [];
+    for (const pid of fs.readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+        try {
+            const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+            if (!argv.includes('serve') || !argv.some((arg) => arg.includes('ollama_ls'))) continue;
+            let ancestor = Number(pid);
+            while (ancestor > 1 && !roots.has(ancestor)) ancestor = parentPid(ancestor);
+            if (!roots.has(ancestor)) continue; // another test's server, not VS Code's
+            found.push({ pid, argv, cwd: fs.readlinkSync(`/proc/${pid}/cwd`) });
+        } catch {
+            // gone meanwhile
+        }
+    }
+    return found;
+}
+
+/**
+ * The server runs isolated (python -I) in a directory of the extension's own (under this
+ * session's user data dir), never in a workspace; and no planted module was imported.
+ */
+function checkIsolatedServer({ userDataDir, workspaces, markers }) {
+    const imported = plantedImports(markers);
+    if (imported.length > 0) throw new Error(`the workspace's own Python ran in the server: ${imported.join(', ')}`);
+    const servers = serverProcesses();
+    for (const server of servers) {
+        log(`server ${server.pid}: cwd ${server.cwd}; argv ${server.argv.slice(0, 3).join(' ')} ...`);
+        if (workspaces.some((dir) => server.cwd === dir || server.cwd.startsWith(dir + path.sep))) {
+            throw new Error(`server ${server.pid} runs in a workspace folder: ${server.cwd}`);
+        }
+        if (server.argv[1] !== '-I') throw new Error(`server ${server.pid} is not isolated: ${server.argv.join(' ')}`);
+    }
+    const ours = servers.filter((server) => server.cwd.startsWith(userDataDir + path.sep));
+    if (ours.length === 0) {
+        throw new Error(`no server runs in this session's own directory; found ${servers.map((s) => `${s.pid} in ${s.cwd}`).join(', ') || 'none'}`);
+    }
+}
+
 async function main() {
     fs.mkdirSync(artifacts, { recursive: true });
     for (const old of fs.readdirSync(artifacts)) {
@@ -236,6 +302,8 @@ async function main() {
     });
     fs.writeFileSync(path.join(workspace, 'config.yaml'), CONFIG_YAML);
     fs.writeFileSync(path.join(workspace, 'notes.yaml'), NOTES_YAML);
+    const markers = path.join(tmp, 'markers');
+    plantModules(workspace, markers);
 
     const base = await startCodeServer('code-server', { userDataDir, extensionsDir, workspace, env, trustAll: true });
     const browser = await chromium.launch({
@@ -255,6 +323,10 @@ async function main() {
                 what: `status bar "${expected.source}"`,
                 detail: () => statusBarText(page),
             });
+        });
+
+        await step("a trusted workspace's own json.py, pydantic.py and ollama_ls/ do not run in the server", async () => {
+            checkIsolatedServer({ userDataDir, workspaces: [workspace], markers });
         });
 
         await step('completion lists the emulator models in a model value', async () => {
@@ -341,9 +413,10 @@ async function main() {
         await step('Ollama: Show Logs opens the Ollama output channel', async () => {
             await commandPalette(page, 'Ollama: Show Logs');
             const panel = page.locator('#workbench\\.parts\\.panel');
-            await waitFor(async () => /Starting the server/.test((await panel.innerText()).replace(/\s+/g, ' ')), {
+            // The server runs isolated: python -I (see serverLaunch.ts).
+            await waitFor(async () => /Starting the server: .{0,200}? -I -u -c <start ollama_ls> serve/.test((await panel.innerText()).replace(/\s+/g, ' ')), {
                 timeout: 20_000,
-                what: 'the server start in the Ollama output',
+                what: 'the server start (python -I) in the Ollama output',
                 detail: () => panel.innerText(),
             });
         });
@@ -365,7 +438,11 @@ async function main() {
             if (!background || background === 'rgba(0, 0, 0, 0)') throw new Error('the offline item has no warning background');
         });
         await page.close();
-        await restrictedModeScenario(browser, { tmp, extensionsDir, env });
+        await restrictedModeScenario(browser, { tmp, extensionsDir, env, markers });
+        await step('no planted module ran in any server, after every restart of both sessions', async () => {
+            const imported = plantedImports(markers);
+            if (imported.length > 0) throw new Error(`the workspace's own Python ran in a server: ${imported.join(', ')}`);
+        });
     } finally {
         await browser.close().catch(() => undefined);
         // code-server writes into tmp until it exits: stop it before copying and removing.
@@ -635,7 +712,7 @@ async function openWorkbench(browser, base, workspace) {
  * server and ollama.server.python at another program. Both must be ignored; the user's own
  * settings apply.
  */
-async function restrictedModeScenario(browser, { tmp, extensionsDir, env }) {
+async function restrictedModeScenario(browser, { tmp, extensionsDir, env, markers }) {
     const mine = await startEmulator('emulator-user');
     const theirs = await startEmulator('emulator-workspace');
     const userDataDir = path.join(tmp, 'restricted-user-data');
@@ -656,9 +733,31 @@ async function restrictedModeScenario(browser, { tmp, extensionsDir, env }) {
         'ollama.headers': { 'X-Exfiltrate': 'yes' },
         'ollama.server.python': path.join(workspace, 'evil-python'),
     });
+    // The repository's "Python": it would leave a marker if the extension ran it.
+    fs.writeFileSync(path.join(workspace, 'evil-python'), `#!/bin/sh\necho ran > ${JSON.stringify(path.join(markers, 'evil-python'))}\n`, { mode: 0o755 });
     fs.writeFileSync(path.join(workspace, 'config.yaml'), CONFIG_YAML);
+    plantModules(workspace, markers);
     const base = await startCodeServer('code-server-restricted', { userDataDir, extensionsDir, workspace, env, trustAll: false });
     page = await openWorkbench(browser, base, workspace);
+    await step("restricted mode: the extension activates on .env, its server works, and the workspace's own Python does not run", async () => {
+        await waitFor(async () => /Restricted Mode/.test(await statusBarText(page)), { timeout: 30_000, what: 'VS Code in Restricted Mode', detail: () => statusBarText(page) });
+        // No file opened yet: the .env activated the extension.
+        await waitFor(async () => /Ollama 0\.\d+\.\d+ · \d+ models/.test(await statusBarText(page)), {
+            timeout: 60_000,
+            what: 'the status bar connected, activated by the .env',
+            detail: () => statusBarText(page),
+        });
+        checkIsolatedServer({ userDataDir, workspaces: [workspace], markers });
+        await quickOpen(page, 'config.yaml');
+        await page.keyboard.press('Control+Shift+M');
+        await waitFor(async () => /phi3:mini/.test(await problemsText(page)), {
+            timeout: 60_000,
+            what: 'a problem naming phi3:mini (not installed on the user emulator)',
+            detail: () => problemsText(page),
+        });
+        const imported = plantedImports(markers);
+        if (imported.length > 0) throw new Error(`the workspace's own Python ran: ${imported.join(', ')}`);
+    });
     await step('restricted mode: the workspace baseUrl, headers and server.python are ignored', async () => {
         await quickOpen(page, 'config.yaml');
         await waitFor(async () => /Restricted Mode/.test(await statusBarText(page)), { timeout: 30_000, what: 'VS Code in Restricted Mode', detail: () => statusBarText(page) });
