@@ -20,7 +20,7 @@ import time
 from _util import median, p95, parse_args, print_machine, table
 from ollama_ls.client import ClientConfig, OllamaClient
 from ollama_ls.emulator import Emulator
-from ollama_ls.tools import OllamaEditorTools, ToolsConfig
+from ollama_ls.facade import OllamaEditorTools, ToolsConfig
 
 CONCURRENT = 100
 STATUS_PATHS = ("/api/version", "/api/tags", "/api/ps")

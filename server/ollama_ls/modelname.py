@@ -116,9 +116,15 @@ def strip_source_suffix(raw: str) -> tuple[str, str | None]:
     return value, source
 
 
+def model_key(name: str) -> str:
+    """The key two names share when the server resolves them to the same model
+    (`llama3.2` and `registry.ollama.ai/library/llama3.2:latest`)."""
+    return parse_name(name.strip()).key()
+
+
 def same_model(a: str, b: str) -> bool:
     """True when two names refer to the same model, as the server resolves them."""
-    return parse_name(a.strip()).key() == parse_name(b.strip()).key()
+    return model_key(a) == model_key(b)
 
 
 def _cut_promised(value: str, sep: str) -> tuple[str, str, bool]:

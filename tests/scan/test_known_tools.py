@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ollama_ls.checks import check_document
+from ollama_ls.findings import check_document
 from ollama_ls.scan import FileKind, scan, slot_at
 from ollama_ls.scan.known_tools import TOOLS, path_matches, tool_of_file
 from ollama_ls.scan.rules import is_ollama_url

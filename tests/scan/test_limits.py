@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from ollama_ls.checks import NOT_CHECKED, check_document
+from ollama_ls.findings import NOT_CHECKED, check_document
 from ollama_ls.scan import FileKind, scan, slot_at
 from ollama_ls.scan.limits import (
     MAX_BRACKET_DEPTH,

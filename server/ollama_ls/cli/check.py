@@ -8,11 +8,11 @@ import os
 import sys
 from pathlib import Path
 
-from ollama_ls.checks import Finding
+from ollama_ls.findings import Finding
 from ollama_ls.cli.config_files import config_files
 from ollama_ls.scan import RULE_IDS, file_kind_for
-from ollama_ls.tools import OllamaEditorTools, ToolsConfig
-from ollama_ls.tools.document_checks import find_problems
+from ollama_ls.facade import OllamaEditorTools, ToolsConfig
+from ollama_ls.facade.document_problems import find_problems
 
 
 def finding_line(path: str, finding: Finding) -> str:

@@ -22,8 +22,8 @@ from rich.progress import (
 from rich.table import Table
 
 from ollama_ls.client import OllamaError
-from ollama_ls.tools import OllamaEditorTools, ToolsConfig
-from ollama_ls.tools.pull_tracker import PullTracker, format_bytes
+from ollama_ls.facade import OllamaEditorTools, ToolsConfig
+from ollama_ls.facade.pull_tracker import PullTracker, format_bytes
 
 Handler = Callable[[OllamaEditorTools, argparse.Namespace], Awaitable[int]]
 
@@ -148,10 +148,10 @@ async def cmd_rm(tools: OllamaEditorTools, args: argparse.Namespace) -> int:
 
 
 async def cmd_generate(tools: OllamaEditorTools, args: argparse.Namespace) -> int:
-    options = tools.generation_options(**({"system": args.system} if args.system else {}))
-    async with tools.client.generate(args.model, args.prompt, stream=True, **options) as stream:
+    options = {"system": args.system} if args.system else {}
+    async with tools.generate(args.model, prompt=args.prompt, **options) as stream:
         async for chunk in stream:
-            sys.stdout.write(chunk.response)
+            sys.stdout.write(chunk.text)
             sys.stdout.flush()
     sys.stdout.write("\n")
     stderr.print(speed_line(stream.metrics), markup=False)
@@ -170,8 +170,8 @@ def speed_line(metrics: Any) -> str:
 
 
 async def cmd_embed(tools: OllamaEditorTools, args: argparse.Namespace) -> int:
-    response = await tools.client.embed(args.model, args.text)
-    vector = response.embeddings[0] if response.embeddings else []
+    response = await tools.embed(args.model, args.text)
+    vector = list(response.vectors[0]) if response.vectors else []
     if args.json:
         print_json({"model": response.model, "dimensions": len(vector), "embedding": vector})
         return 0

@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ollama_ls.modelname import parse_name
+from ollama_ls.modelname import model_key, parse_name
 
 MODEL_MEDIA = "application/vnd.ollama.image.model"
 TEMPLATE_MEDIA = "application/vnd.ollama.image.template"
@@ -77,7 +77,7 @@ class CatalogueModel:
 
     @property
     def key(self) -> str:
-        return parse_name(self.name).key()
+        return model_key(self.name)
 
     @property
     def display_name(self) -> str:
@@ -199,7 +199,7 @@ def _blob_digest(seed: str, media_type: str) -> str:
 
 def _make_layers(model: CatalogueModel) -> list[Layer]:
     seed = model.blob_seed or model.key
-    side_seed = parse_name(model.shared_blobs_with).key() if model.shared_blobs_with else seed
+    side_seed = model_key(model.shared_blobs_with) if model.shared_blobs_with else seed
     layers = [Layer(MODEL_MEDIA, _blob_digest(seed, MODEL_MEDIA), model.weights_size)]
     if "vision" in model.capabilities:
         layers.append(Layer(PROJECTOR_MEDIA, _blob_digest(seed, PROJECTOR_MEDIA), 624_434_336))

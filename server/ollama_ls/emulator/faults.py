@@ -15,7 +15,7 @@ import threading
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ollama_ls.modelname import parse_name
+from ollama_ls.modelname import model_key
 
 if TYPE_CHECKING:
     from .server import Emulator
@@ -50,7 +50,7 @@ class Fault:
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"unknown fault kind {self.kind!r}; known: {', '.join(KINDS)}")
-        self._model_keys = {parse_name(m).key() for m in self.models or ()}
+        self._model_keys = {model_key(m) for m in self.models or ()}
 
     @property
     def mid_stream(self) -> bool:
@@ -62,7 +62,7 @@ class Fault:
         if self.paths and path not in self.paths:
             return False
         if self._model_keys:
-            return bool(model) and parse_name(model.strip()).key() in self._model_keys
+            return bool(model) and model_key(model) in self._model_keys
         return True
 
     def to_json(self) -> dict[str, Any]:

@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from ollama_ls.modelname import parse_name
+from ollama_ls.modelname import model_key
 
 from . import catalogue
 from .catalogue import CatalogueModel
@@ -30,10 +30,10 @@ class ModelTable(dict):
         return model
 
     def find(self, name: str) -> CatalogueModel | None:
-        return self.get(parse_name(name.strip()).key())
+        return self.get(model_key(name))
 
     def remove(self, name: str) -> CatalogueModel | None:
-        return self.pop(parse_name(name.strip()).key(), None)
+        return self.pop(model_key(name), None)
 
 
 @dataclass

@@ -6,9 +6,9 @@ from typing import Any
 
 from lsprotocol import types
 
-from ollama_ls.checks import INVALID_MODEL_NAME, MODEL_NOT_INSTALLED, TAG_MISMATCH, closest_installed
-from ollama_ls.lsp.diagnostics import SOURCE
-from ollama_ls.lsp.language_server import OllamaLanguageServer
+from ollama_ls.findings import INVALID_MODEL_NAME, MODEL_NOT_INSTALLED, TAG_MISMATCH, closest_installed
+from ollama_ls.lsp.payloads import DIAGNOSTIC_SOURCE as SOURCE
+from ollama_ls.lsp.core import OllamaLanguageServer
 
 PULL_COMMAND = "ollama.pull"
 FIXABLE = {MODEL_NOT_INSTALLED, TAG_MISMATCH, INVALID_MODEL_NAME}

@@ -6,13 +6,13 @@ from lsprotocol import types
 
 from ollama_ls.client import OllamaError
 from ollama_ls.lsp.documents import config_document, slot_under_cursor, to_lsp_range
-from ollama_ls.lsp.language_server import OllamaLanguageServer
+from ollama_ls.lsp.core import OllamaLanguageServer
 from ollama_ls.lsp.markup import completion_takes_markdown, markup
-from ollama_ls.modelname import parse_name
+from ollama_ls.modelname import model_key
 from ollama_ls.scan import FileKind, Slot, modelfile
-from ollama_ls.tools import ModelSummary, pullable_suggestions
-from ollama_ls.tools.pull_tracker import format_bytes
-from ollama_ls.tools.hardware import GIB
+from ollama_ls.facade import ModelSummary, pullable_suggestions
+from ollama_ls.facade.pull_tracker import format_bytes
+from ollama_ls.facade.hardware import GIB
 
 TRIGGER_CHARACTERS = [":", '"', "'", "=", " ", "/"]
 
@@ -72,11 +72,11 @@ async def model_items(server: OllamaLanguageServer, slot: Slot) -> list[types.Co
     newest_first = sorted(installed, key=lambda model: model.modified_at, reverse=True)
     markdown = completion_takes_markdown(server)
     items = [installed_item(m, slot, rank, markdown) for rank, m in enumerate(newest_first)]
-    have = {parse_name(model.name).key() for model in installed}
+    have = {model_key(model.name) for model in installed}
     suggestions = [
         entry
         for entry in pullable_suggestions()
-        if parse_name(entry["name"]).key() not in have
+        if model_key(entry["name"]) not in have
         and (slot.kind == "embedding") == (entry["purpose"] == "embedding")
     ]
     items += [pullable_item(e, slot, rank, markdown) for rank, e in enumerate(suggestions)]

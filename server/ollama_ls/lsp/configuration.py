@@ -7,7 +7,8 @@ from typing import Any
 
 from lsprotocol import types
 
-from ollama_ls.lsp.language_server import OllamaLanguageServer
+from ollama_ls.lsp.client_capabilities import can_pull_configuration
+from ollama_ls.lsp.core import OllamaLanguageServer
 from ollama_ls.lsp.settings import section_of
 
 log = logging.getLogger(__name__)
@@ -25,17 +26,12 @@ def register(server: OllamaLanguageServer) -> None:
         section: dict[str, Any] | None = section_of(params.settings)
         if not section:
             # Clients that send no settings expect the server to ask for them.
-            if not _can_pull_configuration(ls):
+            if not can_pull_configuration(ls.client_capabilities):
                 return
             section = await _pull_configuration(ls)
             if section is None:
                 return
         await ls.apply_settings(section)
-
-
-def _can_pull_configuration(server: OllamaLanguageServer) -> bool:
-    workspace = server.client_capabilities.workspace
-    return bool(workspace and workspace.configuration)
 
 
 async def _pull_configuration(server: OllamaLanguageServer) -> dict[str, Any] | None:

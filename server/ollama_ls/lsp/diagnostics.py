@@ -8,15 +8,16 @@ import logging
 
 from lsprotocol import types
 
-from ollama_ls.checks import Finding
+from ollama_ls.findings import Finding
 from ollama_ls.lsp.documents import config_document, open_config_uris, to_lsp_range
-from ollama_ls.lsp.language_server import OllamaLanguageServer
-from ollama_ls.tools import OllamaEditorTools, Status
-from ollama_ls.tools.document_checks import find_problems
+from ollama_ls.lsp.core import OllamaLanguageServer
+from ollama_ls.lsp.payloads import DIAGNOSTIC_SOURCE
+from ollama_ls.facade import OllamaEditorTools, Status
+from ollama_ls.facade.document_problems import find_problems
 
 log = logging.getLogger(__name__)
 
-SOURCE = "ollama"
+SOURCE = DIAGNOSTIC_SOURCE
 _SEVERITY = {
     "error": types.DiagnosticSeverity.Error,
     "warning": types.DiagnosticSeverity.Warning,
@@ -98,9 +99,9 @@ def register(server: OllamaLanguageServer) -> DiagnosticsScheduler:
         scheduler.refresh_all()
 
     server.tools_listeners.append(watch)
-    server.on_document("open", lambda params: scheduler.schedule(params.text_document.uri, 0))
-    server.on_document("change", lambda params: scheduler.schedule(params.text_document.uri))
-    server.on_document("save", lambda params: scheduler.schedule(params.text_document.uri, 0))
-    server.on_document("close", lambda params: scheduler.clear(params.text_document.uri))
-    server.diagnostics = scheduler
+    events = server.document_events
+    events.opened.add(lambda params: scheduler.schedule(params.text_document.uri, 0))
+    events.changed.add(lambda params: scheduler.schedule(params.text_document.uri))
+    events.saved.add(lambda params: scheduler.schedule(params.text_document.uri, 0))
+    events.closed.add(lambda params: scheduler.clear(params.text_document.uri))
     return scheduler

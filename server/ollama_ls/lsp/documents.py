@@ -5,7 +5,7 @@ from __future__ import annotations
 from lsprotocol import types
 from pygls.workspace import TextDocument
 
-from ollama_ls.lsp.language_server import OllamaLanguageServer
+from ollama_ls.lsp.core import OllamaLanguageServer
 from ollama_ls.scan import FileKind, Slot, file_kind_for, is_excluded, slot_at
 from ollama_ls.scan.positions import Position, Range
 
@@ -57,15 +57,8 @@ def from_lsp_position(position: types.Position) -> Position:
 
 def register(server: OllamaLanguageServer) -> None:
     """Document notifications, fanned out to every feature that listens (one handler each)."""
-
-    def fan_out(event: str):
-        def handler(ls: OllamaLanguageServer, params) -> None:
-            for listener in list(ls.document_listeners[event]):
-                listener(params)
-
-        return handler
-
-    server.feature(types.TEXT_DOCUMENT_DID_OPEN)(fan_out("open"))
-    server.feature(types.TEXT_DOCUMENT_DID_CHANGE)(fan_out("change"))
-    server.feature(types.TEXT_DOCUMENT_DID_SAVE)(fan_out("save"))
-    server.feature(types.TEXT_DOCUMENT_DID_CLOSE)(fan_out("close"))
+    events = server.document_events
+    server.feature(types.TEXT_DOCUMENT_DID_OPEN)(lambda ls, params: events.opened.emit(params))
+    server.feature(types.TEXT_DOCUMENT_DID_CHANGE)(lambda ls, params: events.changed.emit(params))
+    server.feature(types.TEXT_DOCUMENT_DID_SAVE)(lambda ls, params: events.saved.emit(params))
+    server.feature(types.TEXT_DOCUMENT_DID_CLOSE)(lambda ls, params: events.closed.emit(params))

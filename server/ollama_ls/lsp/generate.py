@@ -20,9 +20,11 @@ from pygls.exceptions import JsonRpcInvalidParams
 from ollama_ls.client import OllamaError
 from ollama_ls.lsp.edit_tracking import EditConflict, GeneratedRegion, end_after_insert
 from ollama_ls.lsp.errors import request_failed
-from ollama_ls.lsp.language_server import OllamaLanguageServer
-from ollama_ls.lsp.model_commands import first_argument, pull_with_progress
+from ollama_ls.lsp.core import OllamaLanguageServer
+from ollama_ls.lsp.client_capabilities import supports_document_changes
+from ollama_ls.lsp.command_helpers import first_argument, pull_with_progress
 from ollama_ls.lsp.operations import Cancelled, Operation
+from ollama_ls.lsp.payloads import GenerateResult, PullResult, to_wire
 from ollama_ls.lsp.prompting import context_around, instruction_prompt
 
 log = logging.getLogger(__name__)
@@ -200,7 +202,7 @@ class Generation:
         )
         self.own_edit_seen.clear()
         edit = types.TextEdit(range=target, new_text=text)
-        if _supports_document_changes(self.server):
+        if supports_document_changes(self.server.client_capabilities):
             workspace_edit = types.WorkspaceEdit(
                 document_changes=[
                     types.TextDocumentEdit(
@@ -245,14 +247,12 @@ class Generation:
         title = f"Generating with {self.model}"
         async with Operation(self.server, "generate", title, self.model) as operation:
             self.operation = operation
-            self.server.on_document("change", self.on_change)
-            self.server.on_document("close", self.on_close)
+            events = self.server.document_events
+            stop_following = [events.changed.add(self.on_change), events.closed.add(self.on_close)]
             stream = None
             started = time.monotonic()
             try:
-                stream = self.server.tools.client.generate(
-                    self.model, stream=True, **self.server.tools.generation_options(**self._prompt())
-                )
+                stream = self.server.tools.generate(self.model, **self._prompt())
                 await operation.run(self._consume(stream, operation, started))
                 cancelled = False
             except Cancelled:
@@ -266,8 +266,8 @@ class Generation:
                 self.server.show(f"{error}{kept}", types.MessageType.Error)
                 return self._result(stream, cancelled=False, error=str(error))
             finally:
-                self.server.document_listeners["change"].remove(self.on_change)
-                self.server.document_listeners["close"].remove(self.on_close)
+                for stop in stop_following:
+                    stop()
                 if stream is not None:
                     await stream.aclose()
             await self._keep_what_arrived()
@@ -296,10 +296,10 @@ class Generation:
                 if chunk.thinking and first_token_at is None:
                     # A thinking model writes nothing for a while: say why.
                     operation.report(f"{self.model} is thinking…")
-                if chunk.response:
+                if chunk.text:
                     chunks += 1
                     first_token_at = first_token_at or time.monotonic()
-                    self.buffer.append(chunk.response)
+                    self.buffer.append(chunk.text)
                 now = time.monotonic()
                 waiting = sum(len(part) for part in self.buffer)
                 if now - last_flush >= FLUSH_INTERVAL or waiting >= FLUSH_SIZE:
@@ -313,34 +313,27 @@ class Generation:
 
     def _result(self, stream: Any, cancelled: bool, error: str | None = None) -> dict[str, Any]:
         metrics = getattr(stream, "metrics", None)
-        result = {
-            "model": self.model,
-            "text": "".join(self.inserted),
-            "evalCount": getattr(metrics, "completion_tokens", None),
-            "tokensPerSecond": getattr(metrics, "tokens_per_second", None),
-            "timeToFirstTokenMs": _ms(getattr(metrics, "time_to_first_token_s", None)),
-            "cancelled": cancelled,
-        }
-        if self.stop_reason:
-            result["stopped"] = self.stop_reason
-        if error:
-            result["error"] = error
-        return result
+        return to_wire(
+            GenerateResult(
+                model=self.model,
+                text="".join(self.inserted),
+                eval_count=getattr(metrics, "completion_tokens", None),
+                tokens_per_second=getattr(metrics, "tokens_per_second", None),
+                time_to_first_token_ms=_ms(getattr(metrics, "time_to_first_token_s", None)),
+                cancelled=cancelled,
+                stopped=self.stop_reason,
+                error=error,
+            )
+        )
 
 
 def _ms(seconds: float | None) -> float | None:
     return None if seconds is None else round(seconds * 1000, 1)
 
 
-def _supports_document_changes(server: OllamaLanguageServer) -> bool:
-    workspace = server.client_capabilities.workspace
-    edit = workspace.workspace_edit if workspace else None
-    return bool(edit and edit.document_changes)
-
-
-async def _model_ready(server: OllamaLanguageServer, model: str) -> dict[str, Any] | None:
+async def _model_ready(server: OllamaLanguageServer, model: str) -> PullResult | None:
     """With auto-pull on, pull a missing model first (with progress). None when generation can
-    go ahead; else what to answer (`cancelled`, and `error` when the pull failed)."""
+    go ahead, else the pull's result (cancelled or failed)."""
     if not server.settings.auto_pull:
         return None
     try:
@@ -350,12 +343,7 @@ async def _model_ready(server: OllamaLanguageServer, model: str) -> dict[str, An
     if installed is not None:
         return None
     result = await pull_with_progress(server, model)
-    if result["status"] == "success":
-        return None
-    answer: dict[str, Any] = {"cancelled": result["cancelled"]}
-    if "error" in result:
-        answer["error"] = result["error"]
-    return answer
+    return None if result.status == "success" else result
 
 
 def register(server: OllamaLanguageServer) -> None:
@@ -373,6 +361,7 @@ def register(server: OllamaLanguageServer) -> None:
             raise request_failed(error) from error
         pulled = await _model_ready(ls, model)
         if pulled is not None:
-            return {"model": model, "text": "", "evalCount": None, "tokensPerSecond": None,
-                    "timeToFirstTokenMs": None, **pulled}  # fmt: skip
+            return to_wire(
+                GenerateResult(model, "", None, None, None, pulled.cancelled, error=pulled.error)
+            )
         return await Generation(ls, request, model).run()

@@ -6,11 +6,11 @@ from lsprotocol import types
 
 from ollama_ls.client import ModelNotFound, OllamaError
 from ollama_ls.lsp.documents import slot_under_cursor, to_lsp_range
-from ollama_ls.lsp.language_server import OllamaLanguageServer
+from ollama_ls.lsp.core import OllamaLanguageServer
 from ollama_ls.lsp.markup import hover_takes_markdown, markup
 from ollama_ls.scan import Slot, tool_of_file
-from ollama_ls.tools import ModelDetails
-from ollama_ls.tools.pull_tracker import format_bytes
+from ollama_ls.facade import ModelDetails
+from ollama_ls.facade.pull_tracker import format_bytes
 
 
 def details_markdown(details: ModelDetails) -> str:

@@ -14,7 +14,7 @@ from lsprotocol import types
 
 from ollama_ls.client import OllamaError
 from ollama_ls.lsp.documents import slot_under_cursor
-from ollama_ls.lsp.language_server import OllamaLanguageServer
+from ollama_ls.lsp.core import OllamaLanguageServer
 from ollama_ls.lsp.prompting import context_around
 
 log = logging.getLogger(__name__)
@@ -43,9 +43,9 @@ async def complete(
     else:
         request.update(prompt=context.prefix, raw=True)
     text_parts: list[str] = []
-    async with tools.client.generate(model, stream=True, **tools.generation_options(**request)) as stream:
+    async with tools.generate(model, **request) as stream:
         async for chunk in stream:
-            text_parts.append(chunk.response)
+            text_parts.append(chunk.text)
     text = "".join(text_parts)
     if not text.strip():
         return None

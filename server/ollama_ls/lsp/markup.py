@@ -6,24 +6,16 @@ import re
 
 from lsprotocol import types
 
-from ollama_ls.lsp.language_server import OllamaLanguageServer
-
-
-def _accepts_markdown(formats: object) -> bool:
-    return bool(formats) and types.MarkupKind.Markdown in formats  # type: ignore[operator]
+from ollama_ls.lsp import client_capabilities as capabilities
+from ollama_ls.lsp.core import OllamaLanguageServer
 
 
 def completion_takes_markdown(server: OllamaLanguageServer) -> bool:
-    document = server.client_capabilities.text_document
-    completion = document.completion if document else None
-    item = completion.completion_item if completion else None
-    return _accepts_markdown(item.documentation_format if item else None)
+    return capabilities.completion_takes_markdown(server.client_capabilities)
 
 
 def hover_takes_markdown(server: OllamaLanguageServer) -> bool:
-    document = server.client_capabilities.text_document
-    hover = document.hover if document else None
-    return _accepts_markdown(hover.content_format if hover else None)
+    return capabilities.hover_takes_markdown(server.client_capabilities)
 
 
 def plain(markdown: str) -> str:

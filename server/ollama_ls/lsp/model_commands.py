@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from lsprotocol import types
-from pygls.exceptions import JsonRpcInvalidParams
 
 from ollama_ls.client import OllamaError
 from ollama_ls.lsp.errors import request_failed
-from ollama_ls.lsp.language_server import OllamaLanguageServer
-from ollama_ls.lsp.operations import Cancelled, Operation, cancel_operations
-from ollama_ls.tools.pull_tracker import PullTracker
+from ollama_ls.lsp.core import OllamaLanguageServer
+from ollama_ls.lsp.payloads import CancelResult, ModelCommandResult, to_wire
+from ollama_ls.lsp.command_helpers import first_argument, model_argument, pull_with_progress
 
 PULL = "ollama.pull"
 DELETE = "ollama.delete"
@@ -21,60 +19,10 @@ UNLOAD = "ollama.unload"
 CANCEL = "ollama.cancel"
 
 
-def first_argument(args: tuple[Any, ...]) -> dict[str, Any]:
-    """Commands take one object; a bare string is accepted as the model name."""
-    if not args:
-        return {}
-    first = args[0]
-    if isinstance(first, str):
-        return {"model": first}
-    return first if isinstance(first, dict) else {}
-
-
-def model_argument(server: OllamaLanguageServer, args: tuple[Any, ...]) -> str:
-    model = str(first_argument(args).get("model") or "").strip()
-    if not model:
-        message = "Which model? Pass {\"model\": \"name\"}, e.g. {\"model\": \"llama3.2\"}."
-        server.show(message, types.MessageType.Error)
-        raise JsonRpcInvalidParams(message)
-    check = server.tools.validate_model_name(model)
-    if not check.is_valid:
-        server.show(f"{model}: {check.message}", types.MessageType.Error)
-        raise JsonRpcInvalidParams(f"{model}: {check.message}")
-    return model
-
-
-async def pull_with_progress(server: OllamaLanguageServer, model: str) -> dict[str, Any]:
-    """Pull a model showing one overall, monotone percentage; returns the command result."""
-    tracker = PullTracker()
-    async with Operation(server, "pull", f"Pulling {model}", model) as operation:
-
-        async def consume() -> None:
-            async for progress in server.tools.pull(model):
-                tracker.update(progress.status, progress.digest, progress.total, progress.completed)
-                operation.report(tracker.message(), tracker.percentage)
-
-        try:
-            await operation.run(consume())
-        except Cancelled:
-            operation.finish(f"Pull of {model} cancelled")
-            server.show(f"Pull of {model} cancelled.", types.MessageType.Info)
-            return {"model": model, "status": "cancelled", "cancelled": True}
-        except OllamaError as error:
-            operation.finish(f"Pull of {model} failed")
-            server.show_error(error)
-            return {"model": model, "status": "error", "cancelled": False, "error": str(error)}
-        operation.report(f"{model} pulled", 100, force=True)
-        operation.finish(f"{model} pulled")
-    server.show(f"Pulled {model}.", types.MessageType.Info)
-    await server.tools.check_status(force=True)
-    return {"model": model, "status": "success", "cancelled": False}
-
-
 def register(server: OllamaLanguageServer) -> None:
     @server.command(PULL)
     async def pull(ls: OllamaLanguageServer, *args: Any) -> dict[str, Any]:
-        return await pull_with_progress(ls, model_argument(ls, args))
+        return to_wire(await pull_with_progress(ls, model_argument(ls, args)))
 
     async def change_model(
         ls: OllamaLanguageServer, args: tuple[Any, ...], action: Any, done: str, status: str
@@ -87,7 +35,7 @@ def register(server: OllamaLanguageServer) -> None:
             raise request_failed(error) from error
         ls.show(done.format(model=model))
         await ls.tools.check_status(force=True)
-        return {"model": model, "status": status}
+        return to_wire(ModelCommandResult(model, status))
 
     @server.command(DELETE)
     async def delete(ls: OllamaLanguageServer, *args: Any) -> dict[str, Any]:
@@ -104,4 +52,4 @@ def register(server: OllamaLanguageServer) -> None:
     @server.command(CANCEL)
     def cancel(ls: OllamaLanguageServer, *args: Any) -> dict[str, Any]:
         target = first_argument(args).get("id")
-        return {"cancelled": cancel_operations(ls, target)}
+        return to_wire(CancelResult(ls.operations.cancel(target)))

@@ -15,10 +15,11 @@ from typing import Any, TypeVar
 
 from lsprotocol import types
 
+from ollama_ls.lsp.client_capabilities import supports_work_done_progress
+from ollama_ls.lsp.payloads import PROGRESS_METHOD, OllamaProgress, to_wire
 from ollama_ls.lsp.protocol import current_request_id
 
 T = TypeVar("T")
-PROGRESS_METHOD = "ollama/progress"
 MIN_REPORT_INTERVAL = 0.1
 
 
@@ -47,8 +48,8 @@ class Operation:
         self.cancel_event.set()
 
     async def __aenter__(self) -> Operation:
-        self.server.operations[self.id] = self
-        if _supports_progress(self.server):
+        self.server.operations.add(self)
+        if supports_work_done_progress(self.server.client_capabilities):
             self.token = self.id
             try:
                 await self.server.work_done_progress.create_async(self.token)
@@ -63,11 +64,11 @@ class Operation:
             future = self.server.work_done_progress.tokens.get(self.token)
             if future is not None:
                 future.add_done_callback(lambda _: loop.call_soon_threadsafe(self.cancel))
-        self._notify({"message": self.title})
+        self._notify(self.title)
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
-        self.server.operations.pop(self.id, None)
+        self.server.operations.remove(self)
         if self.token is not None:
             self.server.work_done_progress.tokens.pop(self.token, None)
 
@@ -91,12 +92,7 @@ class Operation:
             self.server.work_done_progress.report(
                 self.token, types.WorkDoneProgressReport(message=message, percentage=percentage)
             )
-        extra: dict[str, Any] = {"message": message}
-        if percentage is not None:
-            extra["percentage"] = percentage
-        if tokens_per_second is not None:
-            extra["tokensPerSecond"] = round(tokens_per_second, 1)
-        self._notify(extra)
+        self._notify(message, percentage=percentage, tokens_per_second=tokens_per_second)
         return True
 
     def finish(self, message: str) -> None:
@@ -104,11 +100,21 @@ class Operation:
             self.server.work_done_progress.end(
                 self.token, types.WorkDoneProgressEnd(message=message)
             )
-        self._notify({"message": message, "done": True})
+        self._notify(message, done=True)
 
-    def _notify(self, extra: dict[str, Any]) -> None:
-        payload = {"id": self.id, "kind": self.kind, "model": self.model, "done": False, **extra}
-        self.server.protocol.notify(PROGRESS_METHOD, payload)
+    def _notify(
+        self,
+        message: str,
+        done: bool = False,
+        percentage: int | None = None,
+        tokens_per_second: float | None = None,
+    ) -> None:
+        rate = None if tokens_per_second is None else round(tokens_per_second, 1)
+        payload = OllamaProgress(
+            kind=self.kind, model=self.model, done=done, id=self.id, percentage=percentage,
+            tokens_per_second=rate, message=message,
+        )  # fmt: skip
+        self.server.protocol.notify(PROGRESS_METHOD, to_wire(payload))
 
     async def run(self, work: Awaitable[T]) -> T:
         """Run `work` until it finishes or the user cancels; cancelling it closes its streams.
@@ -134,18 +140,37 @@ class Operation:
         raise Cancelled()
 
 
-def _supports_progress(server: Any) -> bool:
-    window = server.client_capabilities.window
-    return bool(window and window.work_done_progress)
+class OperationRegistry:
+    """The pulls and generations running now, by id."""
 
+    def __init__(self) -> None:
+        self._running: dict[str, Operation] = {}
 
-def cancel_operations(server: Any, operation_id: str | None = None) -> int:
-    """Cancel one operation, or all of them; returns how many were cancelled."""
-    targets = [
-        operation
-        for operation in list(server.operations.values())
-        if operation_id is None or operation.id == operation_id or operation.kind == operation_id
-    ]
-    for operation in targets:
-        operation.cancel()
-    return len(targets)
+    def add(self, operation: Operation) -> None:
+        self._running[operation.id] = operation
+
+    def remove(self, operation: Operation) -> None:
+        self._running.pop(operation.id, None)
+
+    def __bool__(self) -> bool:
+        return bool(self._running)
+
+    def __len__(self) -> int:
+        return len(self._running)
+
+    def cancel(self, target: str | None = None) -> int:
+        """Cancel one operation (by id or kind), or all of them; returns how many."""
+        chosen = [
+            operation
+            for operation in list(self._running.values())
+            if target is None or target in (operation.id, operation.kind)
+        ]
+        for operation in chosen:
+            operation.cancel()
+        return len(chosen)
+
+    def cancel_request(self, request_id: Any) -> None:
+        """`$/cancelRequest` arrived: cancel the operations that request started."""
+        for operation in list(self._running.values()):
+            if operation.request_id == request_id:
+                operation.cancel()

@@ -10,22 +10,22 @@ from ollama_ls.lsp import (
     code_actions,
     completion,
     configuration,
+    custom_requests,
     diagnostics,
     documents,
     generate,
     hover,
     inline_completion,
     model_commands,
-    requests,
     status,
 )
-from ollama_ls.lsp.language_server import OllamaLanguageServer
+from ollama_ls.lsp.core import OllamaLanguageServer
 
 FEATURES = (
     configuration,
     documents,
     status,
-    requests,
+    custom_requests,
     diagnostics,
     completion,
     hover,

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 from pydantic.alias_generators import to_camel
 
 from ollama_ls.scan import RULE_IDS
-from ollama_ls.tools import ToolsConfig
+from ollama_ls.facade import ToolsConfig
 
 _GO_DURATION = re.compile(r"^-?(\d+(\.\d*)?(ns|us|µs|ms|s|m|h))+$|^-?0$")
 

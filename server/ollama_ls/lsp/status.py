@@ -8,34 +8,30 @@ from typing import Any
 
 from lsprotocol import types
 
-from ollama_ls.lsp.language_server import OllamaLanguageServer
-from ollama_ls.tools import OllamaEditorTools, Status
+from ollama_ls.lsp.core import OllamaLanguageServer
+from ollama_ls.lsp.payloads import STATUS_METHOD, OllamaStatus, RunningModel, to_wire
+from ollama_ls.facade import OllamaEditorTools, Status
 
 log = logging.getLogger(__name__)
 
-STATUS_METHOD = "ollama/status"
-
-
 def status_payload(status: Status) -> dict[str, Any]:
     """The wire shape: every key present, camelCase, as the TypeScript side expects."""
-    return {
-        "reachable": status.reachable,
-        "baseUrl": status.base_url,
-        "version": status.version,
-        "modelCount": status.model_count,
-        "runningModels": [
-            {
-                "name": model.name,
-                "size": model.size,
-                "sizeVram": model.size_vram,
-                "expiresAt": model.expires_at,
-            }
-            for model in status.running_models
-        ],
-        "latencyMs": status.latency_ms,
-        "error": status.error,
-        "suggestion": status.suggestion,
-    }
+    running = [
+        RunningModel(model.name, model.size, model.size_vram, model.expires_at)
+        for model in status.running_models
+    ]
+    return to_wire(
+        OllamaStatus(
+            reachable=status.reachable,
+            base_url=status.base_url,
+            version=status.version,
+            model_count=status.model_count,
+            running_models=running,
+            latency_ms=status.latency_ms,
+            error=status.error,
+            suggestion=status.suggestion,
+        )
+    )
 
 
 def register(server: OllamaLanguageServer) -> None:

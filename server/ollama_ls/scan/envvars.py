@@ -39,7 +39,7 @@ def env_slots(pairs: Seq[tuple[str, Scalar]], context: EnvContext) -> list[Found
     beside_ollama = context.ollama or mentions_ollama(pairs)
     found: list[Found] = []
     for key, value in pairs:
-        if is_other_provider_variable(key):
+        if is_other_provider_variable(key) or any(key.upper() in t.not_ollama_env for t in context.tools):
             continue
         start = ollama_prefix_end(value.text) if context.prefix_on else None
         if start is not None:

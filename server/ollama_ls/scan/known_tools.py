@@ -51,6 +51,8 @@ class Tool:
     ignore: tuple[str, ...] = ()
     # Values that stand for "let the tool choose", never a name.
     placeholders: frozenset[str] = field(default_factory=frozenset)
+    # Environment variables of this tool that name models it runs itself, never Ollama's.
+    not_ollama_env: frozenset[str] = field(default_factory=frozenset)
     # Provider values that mean Ollama in this tool's files (`model_provider = "oss"`).
     ollama_providers: frozenset[str] = field(default_factory=frozenset)
 
@@ -109,6 +111,11 @@ TOOLS: tuple[Tool, ...] = (
             EnvName("TASK_MODEL"),
             EnvName("RAG_EMBEDDING_MODEL", kind="embedding", when=("RAG_EMBEDDING_ENGINE", "ollama")),
         ),
+        # Sentence-transformers, Whisper and image models Open WebUI runs or calls itself.
+        not_ollama_env=frozenset(
+            {"RAG_RERANKING_MODEL", "WHISPER_MODEL", "AUDIO_STT_MODEL", "AUDIO_TTS_MODEL",
+             "IMAGE_GENERATION_MODEL", "TASK_MODEL_EXTERNAL"}
+        ),  # fmt: skip
     ),
     Tool(
         "mem0", "mem0",

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from ollama_ls.tools.hardware import GIB, HardwareProfile
+from ollama_ls.facade.hardware import GIB, HardwareProfile
 
 # A loaded model needs more than its file: KV cache, compute buffers and runtime overhead.
 LOAD_OVERHEAD = 1.2

@@ -5,10 +5,10 @@ import asyncio
 
 import pytest
 
-from ollama_ls.tools.breaker import BreakerState, CircuitBreaker
-from ollama_ls.tools.pull_tracker import PullTracker, format_bytes
-from ollama_ls.tools.single_flight import SingleFlight
-from ollama_ls.tools.ttl_cache import TtlCache
+from ollama_ls.facade.breaker import BreakerState, CircuitBreaker
+from ollama_ls.facade.pull_tracker import PullTracker, format_bytes
+from ollama_ls.facade.single_flight import SingleFlight
+from ollama_ls.facade.ttl_cache import TtlCache
 
 
 class FakeClock:

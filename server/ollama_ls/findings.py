@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from ollama_ls.modelname import ModelRefError, parse_name, strip_source_suffix
+from ollama_ls.modelname import ModelRefError, parse_name, strip_source_suffix, model_key
 from ollama_ls.scan import FileKind, Slot, limit_problem, modelfile, scan
 from ollama_ls.scan.positions import Position, Range, encode
 
@@ -61,7 +61,7 @@ def _closest(name: str, installed: tuple[str, ...], limit: int) -> tuple[str, ..
     same_model = [
         candidate
         for candidate in installed
-        if _family(candidate) == family and parse_name(candidate).key() != parsed.key()
+        if _family(candidate) == family and model_key(candidate) != parsed.key()
     ]
     by_spelling = difflib.get_close_matches(name.strip(), list(installed), n=limit, cutoff=0.4)
     ordered = list(dict.fromkeys(same_model + by_spelling))
@@ -96,7 +96,7 @@ def check_slot(
     if installed is None:
         return None
     by_key = _installed_by_key(tuple(installed))
-    match = by_key.get(parse_name(name).key()) or (None if source else by_key.get(parsed.key()))
+    match = by_key.get(model_key(name)) or (None if source else by_key.get(parsed.key()))
     if match is not None:
         return _check_capability(slot, match, capabilities.get(match, ()))
     if source == "cloud":
@@ -135,7 +135,7 @@ def check_slot(
 
 @lru_cache(maxsize=8)
 def _installed_by_key(installed: tuple[str, ...]) -> dict[str, str]:
-    return {parse_name(candidate).key(): candidate for candidate in installed}
+    return {model_key(candidate): candidate for candidate in installed}
 
 
 def _check_capability(slot: Slot, name: str, capabilities: Sequence[str]) -> Finding | None:

@@ -7,8 +7,16 @@ from typing import Any
 
 from ollama_ls.client import OllamaError
 from ollama_ls.lsp.errors import request_failed
-from ollama_ls.lsp.language_server import OllamaLanguageServer
-from ollama_ls.tools import ModelSummary
+from ollama_ls.lsp.core import OllamaLanguageServer
+from ollama_ls.lsp.payloads import (
+    CapabilitiesResult,
+    DefaultModelResult,
+    HardwareInfo,
+    ModelInfo,
+    ValidateModelNameResult,
+    to_wire,
+)
+from ollama_ls.facade import ModelSummary
 
 MODELS = "ollama/models"
 CAPABILITIES = "ollama/capabilities"
@@ -17,17 +25,19 @@ DEFAULT_MODEL = "ollama/defaultModel"
 
 
 def model_payload(model: ModelSummary) -> dict[str, Any]:
-    return {
-        "name": model.name,
-        "size": model.size,
-        "digest": model.digest,
-        "modifiedAt": model.modified_at,
-        "family": model.family,
-        "parameterSize": model.parameter_size,
-        "quantization": model.quantization,
-        "capabilities": list(model.capabilities),
-        "contextLength": model.context_length,
-    }
+    return to_wire(
+        ModelInfo(
+            name=model.name,
+            size=model.size,
+            digest=model.digest,
+            modified_at=model.modified_at,
+            family=model.family,
+            parameter_size=model.parameter_size,
+            quantization=model.quantization,
+            capabilities=list(model.capabilities),
+            context_length=model.context_length,
+        )
+    )
 
 
 def _param(params: Any, name: str) -> Any:
@@ -53,28 +63,27 @@ def register(server: OllamaLanguageServer) -> None:
             result = await ls.tools.get_supported_capabilities(_param(params, "model") or None)
         except OllamaError as error:
             raise request_failed(error) from error
-        return {
-            "model": result.model,
-            "chat": result.chat,
-            "streaming": result.streaming,
-            "embeddings": result.embeddings,
-            "tools": result.tools,
-            "vision": result.vision,
-            "insert": result.insert,
-            "thinking": result.thinking,
-            "contextLength": result.context_length,
-            "capabilities": list(result.raw),
-        }
+        return to_wire(
+            CapabilitiesResult(
+                model=result.model,
+                chat=result.chat,
+                streaming=result.streaming,
+                embeddings=result.embeddings,
+                tools=result.tools,
+                vision=result.vision,
+                insert=result.insert,
+                thinking=result.thinking,
+                context_length=result.context_length,
+                capabilities=list(result.raw),
+            )
+        )
 
     @server.feature(VALIDATE_MODEL_NAME)
     def validate_model_name(ls: OllamaLanguageServer, params: Any) -> dict[str, Any]:
         check = ls.tools.validate_model_name(str(_param(params, "name") or ""))
-        return {
-            "isValid": check.is_valid,
-            "message": check.message,
-            "normalized": check.normalized,
-            "short": check.short,
-        }
+        return to_wire(
+            ValidateModelNameResult(check.is_valid, check.message, check.normalized, check.short)
+        )
 
     @server.feature(DEFAULT_MODEL)
     async def default_model(ls: OllamaLanguageServer, params: Any) -> dict[str, Any]:
@@ -88,17 +97,18 @@ def register(server: OllamaLanguageServer) -> None:
             )
         except OllamaError as error:
             raise request_failed(error) from error
-        return {
-            "model": configured or choice.model,
-            "configured": configured is not None,
-            "installed": installed,
-            "reason": "set by the ollama.model setting" if configured else choice.reason,
-            "recommended": choice.model,
-            "alternatives": list(choice.alternatives),
-            "hardware": {
-                "totalRam": choice.hardware.total_ram,
-                "availableRam": choice.hardware.available_ram,
-                "totalVram": choice.hardware.total_vram,
-                "vramSource": choice.hardware.vram_source,
-            },
-        }
+        hardware = choice.hardware
+        return to_wire(
+            DefaultModelResult(
+                model=configured or choice.model,
+                configured=configured is not None,
+                installed=installed,
+                reason="set by the ollama.model setting" if configured else choice.reason,
+                recommended=choice.model,
+                alternatives=list(choice.alternatives),
+                hardware=HardwareInfo(
+                    hardware.total_ram, hardware.available_ram, hardware.total_vram,
+                    hardware.vram_source,
+                ),
+            )
+        )  # fmt: skip

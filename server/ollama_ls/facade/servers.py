@@ -13,7 +13,7 @@ from ollama_ls.client import (
     ServerBusy,
     ServerUnreachable,
 )
-from ollama_ls.tools.breaker import CircuitBreaker
+from ollama_ls.facade.breaker import CircuitBreaker
 
 T = TypeVar("T")
 

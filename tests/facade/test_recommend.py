@@ -1,7 +1,7 @@
 """The default-model choice with RAM and VRAM figures injected."""
 
-from ollama_ls.tools.hardware import GIB, HardwareProfile
-from ollama_ls.tools.recommend import Candidate, parse_parameter_size, recommend
+from ollama_ls.facade.hardware import GIB, HardwareProfile
+from ollama_ls.facade.recommend import Candidate, parse_parameter_size, recommend
 
 INSTALLED = [
     Candidate("llama3.2:latest", int(2.0 * GIB), "3.2B", ("completion", "tools")),

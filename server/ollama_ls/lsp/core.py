@@ -11,9 +11,11 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from ollama_ls import __version__
+from ollama_ls.lsp.events import DocumentEvents
+from ollama_ls.lsp.operations import OperationRegistry
 from ollama_ls.lsp.protocol import OllamaProtocol
 from ollama_ls.lsp.settings import Settings, parse_settings
-from ollama_ls.tools import OllamaEditorTools
+from ollama_ls.facade import OllamaEditorTools
 
 log = logging.getLogger(__name__)
 
@@ -29,13 +31,8 @@ class OllamaLanguageServer(LanguageServer):
         # time settings move the server elsewhere: features subscribe to it there.
         self.tools_listeners: list[Callable[[OllamaEditorTools], Awaitable[None]]] = []
         self.started = False
-        # Running pulls and generations by id (see operations.py); set by the features.
-        self.operations: dict[str, Any] = {}
-        self.diagnostics: Any = None
-        # Document notifications fan out to every feature that follows edits.
-        self.document_listeners: dict[str, list[Callable[[Any], None]]] = {
-            "open": [], "change": [], "save": [], "close": [],
-        }  # fmt: skip
+        self.operations = OperationRegistry()  # running pulls and generations
+        self.document_events = DocumentEvents()
 
     # -- background work --------------------------------------------------------------------
 
@@ -53,9 +50,7 @@ class OllamaLanguageServer(LanguageServer):
 
     def request_cancelled(self, request_id: Any) -> None:
         """`$/cancelRequest` arrived: cancel the operations that request started."""
-        for operation in list(self.operations.values()):
-            if operation.request_id == request_id:
-                operation.cancel()
+        self.operations.cancel_request(request_id)
 
     # -- user-facing messages ---------------------------------------------------------------
 
@@ -89,6 +84,3 @@ class OllamaLanguageServer(LanguageServer):
     async def attach_tools(self) -> None:
         for listener in list(self.tools_listeners):
             await listener(self.tools)
-
-    def on_document(self, event: str, listener: Callable[[Any], None]) -> None:
-        self.document_listeners[event].append(listener)

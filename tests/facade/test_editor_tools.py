@@ -8,8 +8,8 @@ import asyncio
 import pytest
 
 from ollama_ls.client import ModelNotFound, ServerUnreachable
-from ollama_ls.tools import OllamaEditorTools, ToolsConfig
-from ollama_ls.tools.hardware import GIB, HardwareProfile
+from ollama_ls.facade import OllamaEditorTools, ToolsConfig
+from ollama_ls.facade.hardware import GIB, HardwareProfile
 
 
 class FakeClock:
@@ -188,15 +188,49 @@ async def test_a_running_stream_is_not_moved(emulator, make_emulator, clock):
     config = ToolsConfig(base_url=emulator.base_url, fallback_urls=(fallback.base_url,),
                          failure_threshold=1)
     async with OllamaEditorTools(config, clock=clock) as tools:
-        client = tools.client
         emulator.set_response(["one", " two", " three"])
-        async with client.generate("llama3.2", "hi", stream=True) as stream:
-            first = await stream.__anext__()
+        async with tools.generate("llama3.2", prompt="hi") as stream:
+            chunks = aiter(stream)
+            first = await anext(chunks)
             emulator.faults.busy(paths=["/api/version", "/api/tags", "/api/ps"])
             await tools.check_status(force=True)  # fails over for new requests...
-            rest = [chunk.response async for chunk in stream]  # ...this one stays put
-        assert first.response + "".join(rest) == "one two three"
+            rest = [chunk.text async for chunk in chunks]  # ...this one stays put
+        assert first.text + "".join(rest) == "one two three"
+        assert stream.server == emulator.base_url
         assert tools.base_url == fallback.base_url
+
+
+async def test_a_generation_fails_over_before_its_first_chunk(emulator, make_emulator, clock):
+    fallback = make_emulator()
+    fallback.set_response(["from", " the fallback"])
+    config = ToolsConfig(base_url=emulator.base_url, fallback_urls=(fallback.base_url,))
+    async with OllamaEditorTools(config, clock=clock) as tools:
+        emulator.faults.busy(paths=["/api/generate"])
+        async with tools.generate("llama3.2", prompt="hi") as stream:
+            text = "".join([chunk.text async for chunk in stream])
+        assert text == "from the fallback"
+        assert stream.server == fallback.base_url
+        assert stream.metrics is not None and stream.metrics.completion_tokens
+
+
+async def test_a_generation_error_of_the_request_is_not_failed_over(emulator, make_emulator, clock):
+    fallback = make_emulator()
+    config = ToolsConfig(base_url=emulator.base_url, fallback_urls=(fallback.base_url,))
+    async with OllamaEditorTools(config, clock=clock) as tools:
+        with pytest.raises(ModelNotFound):
+            async with tools.generate("no-such-model", prompt="hi"):
+                pass
+    assert not [r for r in fallback.requests if r.path == "/api/generate"]
+
+
+async def test_embed_and_pull_hand_back_plain_values(tools, emulator):
+    embeddings = await tools.embed("nomic-embed-text", ["a", "b"])
+    assert embeddings.model.startswith("nomic-embed-text") and len(embeddings.vectors) == 2
+    assert all(isinstance(value, float) for value in embeddings.vectors[0])
+    statuses = [progress async for progress in tools.pull("phi3:mini")]
+    assert type(statuses[0]).__name__ == "PullStatus"
+    assert statuses[0].status == "pulling manifest" and statuses[-1].status == "success"
+    assert any(progress.total for progress in statuses)
 
 
 async def test_recommendation_with_injected_hardware(emulator, clock):
@@ -213,25 +247,11 @@ async def test_recommendation_with_injected_hardware(emulator, clock):
     assert "embedding" not in models[choice.model].capabilities
 
 
-async def test_auto_pull_off_raises_with_the_pull_suggestion(tools):
-    with pytest.raises(ModelNotFound) as raised:
-        async for _ in tools.ensure_model("phi3:mini"):
-            pass
-    assert "Run: ollama pull phi3:mini" in str(raised.value)
-
-
-async def test_auto_pull_on_pulls_a_missing_model_with_progress(emulator, clock):
-    config = ToolsConfig(base_url=emulator.base_url, auto_pull=True)
-    async with OllamaEditorTools(config, clock=clock) as tools:
-        statuses = [progress.status async for progress in tools.ensure_model("phi3:mini")]
-        assert statuses[0] == "pulling manifest" and statuses[-1] == "success"
-        assert [p async for p in tools.ensure_model("phi3:mini")] == []  # installed now
-
-
 async def test_keep_alive_is_sent_with_every_generation_and_warm_up(emulator, clock):
     config = ToolsConfig(base_url=emulator.base_url, keep_alive="10m")
     async with OllamaEditorTools(config, clock=clock) as tools:
-        await tools.client.generate("llama3.2", "hi", **tools.generation_options())
+        async with tools.generate("llama3.2", prompt="hi") as stream:
+            [chunk async for chunk in stream]
         await tools.warm_up("qwen2.5-coder:1.5b")
         await tools.unload("qwen2.5-coder:1.5b")
     bodies = [r.body for r in emulator.requests if r.path == "/api/generate"]

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
-from ollama_ls.checks import Finding, check_document
+from ollama_ls.findings import Finding, check_document
 from ollama_ls.client import OllamaError
-from ollama_ls.modelname import parse_name
+from ollama_ls.modelname import model_key
 from ollama_ls.scan import FileKind, Slot, scan
-from ollama_ls.tools.editor_tools import OllamaEditorTools
-from ollama_ls.tools.models import ModelSummary
+from ollama_ls.facade.editor_tools import OllamaEditorTools
+from ollama_ls.facade.models import ModelSummary
 
 
 async def installed_models_if_known(tools: OllamaEditorTools) -> list[ModelSummary] | None:
@@ -46,10 +46,10 @@ async def _capabilities_of_used(
 ) -> dict[str, tuple[str, ...]]:
     """Capabilities of the installed models this document names: from the list when it has
     them, else from /api/show (cached)."""
-    used = {parse_name(slot.value.strip()).key() for slot in slots if slot.value}
+    used = {model_key(slot.value) for slot in slots if slot.value}
     capabilities: dict[str, tuple[str, ...]] = {}
     for model in models:
-        if parse_name(model.name).key() not in used:
+        if model_key(model.name) not in used:
             continue
         if model.capabilities:
             capabilities[model.name] = model.capabilities

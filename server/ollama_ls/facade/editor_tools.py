@@ -13,18 +13,12 @@ import time
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
-from ollama_ls.client import (
-    ClientConfig,
-    ModelNotFound,
-    OllamaClient,
-    OllamaError,
-    resolve_base_url,
-)
-from ollama_ls.modelname import ModelRefError, parse_name, strip_source_suffix
-from ollama_ls.tools.breaker import CircuitBreaker
-from ollama_ls.tools.config import ToolsConfig
-from ollama_ls.tools.hardware import HardwareProfile, read_hardware
-from ollama_ls.tools.models import (
+from ollama_ls.client import ClientConfig, OllamaClient, OllamaError, resolve_base_url
+from ollama_ls.modelname import ModelRefError, model_key, parse_name, strip_source_suffix
+from ollama_ls.facade.breaker import CircuitBreaker
+from ollama_ls.facade.config import ToolsConfig
+from ollama_ls.facade.hardware import HardwareProfile, read_hardware
+from ollama_ls.facade.models import (
     Capabilities,
     ModelDetails,
     ModelSummary,
@@ -32,10 +26,14 @@ from ollama_ls.tools.models import (
     RunningModelInfo,
     Status,
 )
-from ollama_ls.tools.recommend import Candidate, Recommendation, recommend
-from ollama_ls.tools.servers import SERVER_FAILURES, Endpoint, ServerPool
-from ollama_ls.tools.single_flight import SingleFlight
-from ollama_ls.tools.ttl_cache import TtlCache
+from ollama_ls.facade.recommend import Candidate, Recommendation, recommend
+from ollama_ls.facade.servers import SERVER_FAILURES, Endpoint, ServerPool
+from ollama_ls.facade.single_flight import SingleFlight
+from ollama_ls.facade.status_monitor import StatusMonitor
+from ollama_ls.facade.streams import Embeddings, GenerationStream, PullStatus, pull_status
+from ollama_ls.facade.ttl_cache import TtlCache
+from ollama_ls.listeners import Listeners
+from ollama_ls.facade.wire_mapping import context_length, iso, running_info, summary
 
 log = logging.getLogger(__name__)
 
@@ -62,11 +60,8 @@ class OllamaEditorTools:
         self._models = TtlCache(self.config.model_cache_ttl, clock)
         self._details = TtlCache(self.config.model_cache_ttl, clock)
         self._running = TtlCache(RUNNING_TTL, clock)
-        self._status: Status | None = None
-        self._next_check_at = 0.0
-        self.consecutive_failures = 0
-        self._status_listeners: list[StatusListener] = []
-        self._models_listeners: list[ModelsListener] = []
+        self.monitor = StatusMonitor(self.config, clock, self._probe_status, self._after_probe)
+        self._models_listeners: Listeners[[list[ModelSummary]]] = Listeners("model list")
         self._last_model_names: frozenset[str] | None = None
 
     # -- construction -----------------------------------------------------------------------
@@ -108,42 +103,27 @@ class OllamaEditorTools:
         """The server requests go to now (the primary unless it failed over)."""
         return self.pool.active.url
 
-    @property
-    def client(self) -> OllamaClient:
-        """The active server's client; a stream started on it stays on it."""
-        return self.pool.active.client
-
     # -- subscriptions ----------------------------------------------------------------------
 
     def on_status_change(self, listener: StatusListener) -> Callable[[], None]:
-        self._status_listeners.append(listener)
-        return lambda: self._status_listeners.remove(listener)
+        return self.monitor.changes.add(listener)
 
     def on_models_change(self, listener: ModelsListener) -> Callable[[], None]:
-        self._models_listeners.append(listener)
-        return lambda: self._models_listeners.remove(listener)
-
-    @staticmethod
-    async def _notify(listeners: list, *args: Any) -> None:
-        for listener in list(listeners):
-            try:
-                result = listener(*args)
-                if asyncio.iscoroutine(result):
-                    await result
-            except Exception:  # a broken listener must not break the tools
-                log.exception("listener failed")
+        return self._models_listeners.add(listener)
 
     # -- status -----------------------------------------------------------------------------
 
     @property
     def last_status(self) -> Status | None:
-        return self._status
+        return self.monitor.last
+
+    @property
+    def consecutive_failures(self) -> int:
+        return self.monitor.consecutive_failures
 
     async def check_status(self, force: bool = False) -> Status:
         """Throttled: at most one probe per `health_check_interval`, longer after failures."""
-        if not force and self._status is not None and self._clock() < self._next_check_at:
-            return self._status
-        return await self._flight.do("status", self._probe_status)
+        return await self.monitor.check(force)
 
     async def _probe_status(self) -> Status:
         started = time.perf_counter()
@@ -151,35 +131,29 @@ class OllamaEditorTools:
         try:
             version, models, running = await self.pool.call(self._status_calls)
         except OllamaError as error:
-            status = Status(
+            return Status(
                 reachable=False,
                 base_url=self.pool.primary.url,
                 error=error.message,
                 suggestion=error.suggestion,
                 servers=servers,
             )
-            self.consecutive_failures += 1
-        else:
-            status = Status(
-                reachable=True,
-                base_url=self.pool.active.url,
-                version=version,
-                model_count=len(models),
-                running_models=tuple(self._store_running(running)),
-                latency_ms=round((time.perf_counter() - started) * 1000, 1),
-                servers=servers,
-            )
-            self.consecutive_failures = 0
-            self._store_models(models)
-        self._next_check_at = self._clock() + self._throttle_interval()
-        previous, self._status = self._status, status
-        if previous is None or previous.state_key() != status.state_key():
-            await self._notify(self._status_listeners, previous, status)
-            if previous is not None and not previous.reachable and status.reachable:
-                await self._notify(self._models_listeners, self._cached_models() or [])
+        self._store_models(models)
+        return Status(
+            reachable=True,
+            base_url=self.pool.active.url,
+            version=version,
+            model_count=len(models),
+            running_models=tuple(self._store_running(running)),
+            latency_ms=round((time.perf_counter() - started) * 1000, 1),
+            servers=servers,
+        )
+
+    async def _after_probe(self, previous: Status | None, status: Status) -> None:
+        if previous is not None and not previous.reachable and status.reachable:
+            await self._models_listeners.emit_async(self._cached_models() or [])
         if status.reachable:
             await self._announce_model_list()
-        return status
 
     async def _status_calls(self, client: OllamaClient) -> tuple[str, list, list]:
         version, models, running = await asyncio.gather(
@@ -187,20 +161,13 @@ class OllamaEditorTools:
         )
         return version, models, running
 
-    def _throttle_interval(self) -> float:
-        interval = self.config.health_check_interval
-        if self.consecutive_failures <= 1:
-            return interval
-        backoff = interval * 2 ** (self.consecutive_failures - 1)
-        return min(backoff, max(interval, self.config.max_health_backoff))
-
     # -- models -----------------------------------------------------------------------------
 
     def _cached_models(self) -> list[ModelSummary] | None:
         return self._models.get(self.pool.active.url)
 
     def _store_models(self, wire_models: list) -> list[ModelSummary]:
-        models = [_summary(model) for model in wire_models]
+        models = [summary(model) for model in wire_models]
         self._models.put(self.pool.active.url, models)
         return models
 
@@ -223,7 +190,7 @@ class OllamaEditorTools:
         names = frozenset(model.name for model in models)
         previous, self._last_model_names = self._last_model_names, names
         if previous is not None and names != previous:
-            await self._notify(self._models_listeners, models)
+            await self._models_listeners.emit_async(models)
 
     def installed_names(self) -> list[str] | None:
         """Names from the cache only (no request): None when not known."""
@@ -231,14 +198,14 @@ class OllamaEditorTools:
         return None if models is None else [model.name for model in models]
 
     async def find_installed(self, name: str) -> ModelSummary | None:
-        key = parse_name(name.strip()).key()
+        key = model_key(name)
         for model in await self.list_available_models():
-            if parse_name(model.name).key() == key:
+            if model_key(model.name) == key:
                 return model
         return None
 
     async def _show(self, model: str) -> Any:
-        key = (self.pool.active.url, parse_name(model.strip()).key())
+        key = (self.pool.active.url, model_key(model))
         cached = self._details.get(key)
         if cached is not None:
             return cached
@@ -265,7 +232,7 @@ class OllamaEditorTools:
             vision="vision" in raw,
             insert="insert" in raw,
             thinking="thinking" in raw,
-            context_length=_context_length(show),
+            context_length=context_length(show),
             raw=raw,
         )
 
@@ -274,8 +241,8 @@ class OllamaEditorTools:
         show, summary, running = await asyncio.gather(
             self._show(name), self.find_installed(name), self.running_models()
         )
-        key = parse_name(name.strip()).key()
-        loaded = next((m for m in running if parse_name(m.name).key() == key), None)
+        key = model_key(name)
+        loaded = next((m for m in running if model_key(m.name) == key), None)
         details = show.details
         license_text = (show.license or "").strip()
         return ModelDetails(
@@ -283,10 +250,10 @@ class OllamaEditorTools:
             family=details.family or "",
             parameter_size=details.parameter_size or "",
             quantization=details.quantization_level or "",
-            context_length=_context_length(show),
+            context_length=context_length(show),
             capabilities=tuple(show.capabilities or ()),
             size=summary.size if summary else None,
-            modified_at=summary.modified_at if summary else _iso(show.modified_at),
+            modified_at=summary.modified_at if summary else iso(show.modified_at),
             license_first_line=license_text.splitlines()[0] if license_text else None,
             loaded=loaded is not None,
             loaded_size_vram=loaded.size_vram if loaded else None,
@@ -301,7 +268,7 @@ class OllamaEditorTools:
         return self._store_running(wire)
 
     def _store_running(self, wire: list) -> list[RunningModelInfo]:
-        running = [RunningModelInfo(m.name, m.size, m.size_vram, _iso(m.expires_at)) for m in wire]
+        running = [running_info(m) for m in wire]
         self._running.put(self.pool.active.url, running)
         return running
 
@@ -353,12 +320,12 @@ class OllamaEditorTools:
         self.invalidate()
         return await self.list_available_models(force=True)
 
-    async def pull(self, model: str) -> AsyncIterator[Any]:
+    async def pull(self, model: str) -> AsyncIterator[PullStatus]:
         """Progress of a pull from the active server; the caches refresh when it ends."""
-        client = self.client
+        client = self.pool.active.client
         try:
             async for progress in client.pull(model):
-                yield progress
+                yield pull_status(progress)
         finally:
             self.invalidate()
         await self.refresh_models()
@@ -367,43 +334,36 @@ class OllamaEditorTools:
 
     async def delete(self, model: str) -> None:
         try:
-            await self.client.delete(model)
+            await self.pool.active.client.delete(model)
         finally:
             self.invalidate()
         await self.refresh_models()
 
     async def copy(self, source: str, destination: str) -> None:
         try:
-            await self.client.copy(source, destination)
+            await self.pool.active.client.copy(source, destination)
         finally:
             self.invalidate()
         await self.refresh_models()
 
-    async def ensure_model(self, model: str) -> AsyncIterator[Any]:
-        """With auto-pull on, pull a model that is not installed; yields pull progress.
-
-        With auto-pull off, a missing model raises ModelNotFound with the pull suggestion.
-        """
-        if await self.find_installed(model) is not None:
-            return
-        if not self.config.auto_pull:
-            raise ModelNotFound(
-                f"model '{model}' not found",
-                model=model,
-                server=self.base_url,
-                status=404,
-                suggestion=f"Run: ollama pull {model}",
-            )
-        async for progress in self.pull(model):
-            yield progress
-
     # -- generation -------------------------------------------------------------------------
 
     def generation_options(self, **overrides: Any) -> dict[str, Any]:
-        """Keyword arguments for client.generate/chat: the keep_alive setting on every call."""
+        """The request's keyword arguments with the keep_alive setting added."""
         if self.config.keep_alive is not None:
             overrides.setdefault("keep_alive", self.config.keep_alive)
         return overrides
+
+    def generate(self, model: str, **request: Any) -> GenerationStream:
+        """A streamed /api/generate (prompt, suffix, system, raw, think, options ...), failed
+        over to another server only until its first chunk arrives."""
+        return GenerationStream(self.pool, model, self.generation_options(**request))
+
+    async def embed(self, model: str, texts: str | list[str]) -> Embeddings:
+        response = await self.pool.call(
+            lambda client: client.embed(model, texts, **self.generation_options())
+        )
+        return Embeddings(response.model, tuple(tuple(v) for v in response.embeddings))
 
     async def warm_up(self, model: str) -> None:
         await self.pool.call(
@@ -414,38 +374,6 @@ class OllamaEditorTools:
     async def unload(self, model: str) -> None:
         await self.pool.call(lambda client: client.unload(model))
         await self.check_status(force=True)
-
-
-def _iso(value: Any) -> str | None:
-    if value is None:
-        return None
-    return value.isoformat() if hasattr(value, "isoformat") else str(value)
-
-
-def _summary(model: Any) -> ModelSummary:
-    details = model.details
-    return ModelSummary(
-        name=model.name,
-        size=model.size,
-        digest=model.digest,
-        modified_at=_iso(model.modified_at) or "",
-        family=details.family or "" if details else "",
-        parameter_size=details.parameter_size or "" if details else "",
-        quantization=details.quantization_level or "" if details else "",
-        capabilities=tuple(model.capabilities or ()),
-        context_length=getattr(details, "context_length", None) if details else None,
-    )
-
-
-def _context_length(show: Any) -> int | None:
-    info = show.model_info or {}
-    architecture = info.get("general.architecture")
-    if architecture and f"{architecture}.context_length" in info:
-        return int(info[f"{architecture}.context_length"])
-    for key, value in info.items():
-        if key.endswith(".context_length"):
-            return int(value)
-    return getattr(show.details, "context_length", None)
 
 
 __all__ = ["OllamaEditorTools", "SERVER_FAILURES"]
