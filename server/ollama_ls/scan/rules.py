@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence as Seq
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from .envvars import EnvContext, env_slots
@@ -90,10 +91,9 @@ class Rules:
         self.urls_on = "base-url" not in disabled
         self.placeholders = frozenset(p for t in self.tools for p in t.placeholders)
         self.ollama_providers = frozenset({"ollama"}) | {p for t in self.tools for p in t.ollama_providers}
-        # Key paths split once; most keys are ruled out by their depth alone.
-        self.name_paths = [(split_path(e.path), t, e) for t in self.tools for e in t.names]
-        self.ignores = [split_path(pattern) for t in self.tools for pattern in t.ignore]
-        self.depths = {len(parts) for parts, _, _ in self.name_paths} | {len(p) for p in self.ignores}
+        # Key paths split once and indexed by (depth, last key): most keys meet no pattern.
+        self.name_paths = _index([(split_path(e.path), (t, e)) for t in self.tools for e in t.names])
+        self.ignores = _index([(split_path(p), p) for t in self.tools for p in t.ignore])
         self.found: list[Found] = []
 
     # -- the walk --------------------------------------------------------------------------
@@ -227,15 +227,30 @@ class Rules:
         return context
 
     def _tool_path(self, keys: tuple[str, ...]) -> tuple[Tool, NamePath] | None:
-        if len(keys) not in self.depths:
-            return None
-        for parts, tool, entry in self.name_paths:
-            if parts_match(parts, keys):
-                return tool, entry
-        return None
+        return next(iter(_matching(self.name_paths, keys)), None)
 
     def _ignored(self, keys: tuple[str, ...]) -> bool:
-        return len(keys) in self.depths and any(parts_match(p, keys) for p in self.ignores)
+        return any(True for _ in _matching(self.ignores, keys))
+
+
+PathIndex = dict[tuple[int, str], list[tuple[tuple[str, ...], Any]]]
+
+
+def _index(entries: list[tuple[tuple[str, ...], Any]]) -> PathIndex:
+    index: PathIndex = {}
+    for parts, value in entries:
+        index.setdefault((len(parts), parts[-1].lower()), []).append((parts, value))
+    return index
+
+
+def _matching(index: PathIndex, keys: tuple[str, ...]):
+    if not keys:
+        return
+    depth = len(keys)
+    for last in (keys[-1].lower(), "*"):
+        for parts, value in index.get((depth, last), ()):
+            if parts_match(parts, keys):
+                yield value
 
 
 def find(roots: Seq[Node], model_keys: Seq[str] = (), disabled: frozenset[str] = frozenset()) -> list[Found]:
