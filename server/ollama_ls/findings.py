@@ -38,16 +38,6 @@ class Finding:
     alternatives: tuple[str, ...] = field(default=())
 
 
-def normalized_key(name: str) -> str | None:
-    """The comparison key of a model name, or None when the name is invalid."""
-    try:
-        base, _ = strip_source_suffix(name)
-    except ModelRefError:
-        return None
-    parsed = parse_name(base)
-    return parsed.key() if parsed.is_valid() else None
-
-
 def closest_installed(name: str, installed: Sequence[str], limit: int = 3) -> list[str]:
     """Installed names closest to `name`: same model with another tag first, then by spelling."""
     return list(_closest(name.strip(), tuple(installed), limit))

@@ -47,9 +47,6 @@ class GeneratedRegion:
     start: types.Position
     end: types.Position
 
-    def insert_generated(self, text: str) -> None:
-        self.end = end_after_insert(self.end, text)
-
     def apply_user_change(self, change: types.Range, text: str) -> None:
         """Follow a user's edit; raise EditConflict when it touches the generated text or the
         insertion point."""
