@@ -1,7 +1,10 @@
-// Reads the `ollama.*` settings from VS Code, honouring Restricted Mode (see settings.ts).
+// Reads the `ollama.*` settings from VS Code, honouring Restricted Mode (see settings.ts) and
+// multi-root workspaces (see folders.ts).
 import * as vscode from 'vscode';
 import { CONFIG_SECTION } from './constants';
+import { primaryFolder, RelativePlaces } from './folders';
 import {
+    answerConfigurationItems,
     buildInitializationOptions,
     buildLaunchSettings,
     buildServerSettings,
@@ -12,15 +15,17 @@ import {
     ServerSettings,
 } from './settings';
 
+/** The folder the server is started for: the first workspace folder (LSP's rootUri). */
+export function primaryWorkspaceFolder(): vscode.WorkspaceFolder | undefined {
+    return primaryFolder(vscode.workspace.workspaceFolders);
+}
+
 function inspector(scope?: vscode.Uri): InspectSetting {
-    const configuration = vscode.workspace.getConfiguration(CONFIG_SECTION, scope ?? defaultScope());
+    const configuration = vscode.workspace.getConfiguration(CONFIG_SECTION, scope ?? primaryWorkspaceFolder()?.uri);
     return (key) => configuration.inspect(key);
 }
 
-function defaultScope(): vscode.Uri | undefined {
-    return vscode.workspace.workspaceFolders?.[0]?.uri;
-}
-
+/** The settings for a document or folder (`scope`), else for the primary folder. */
 export function serverSettings(apiKey: string | undefined, scope?: vscode.Uri): ServerSettings {
     return buildServerSettings(inspector(scope), vscode.workspace.isTrusted, apiKey);
 }
@@ -33,14 +38,35 @@ export function launchSettings(): LaunchSettings {
     return buildLaunchSettings(inspector(), vscode.workspace.isTrusted);
 }
 
-/** Workspace settings ignored because the workspace is not trusted, e.g. `ollama.baseUrl`. */
-export function ignoredSettings(): string[] {
-    return ignoredWorkspaceSettings(inspector(), vscode.workspace.isTrusted);
+/** What a relative path in `ollama.server.*` is taken from (folders.ts `relativeBase`). */
+export function relativePlaces(): RelativePlaces {
+    const workspaceFile = vscode.workspace.workspaceFile;
+    return {
+        trusted: vscode.workspace.isTrusted,
+        folder: primaryWorkspaceFolder()?.uri.fsPath,
+        workspaceFile: workspaceFile?.scheme === 'file' ? workspaceFile.fsPath : undefined,
+    };
 }
 
-/** Writes `ollama.model` where it takes effect: the workspace when it sets it, else the user. */
+/** Workspace settings ignored because the workspace is not trusted, e.g. `ollama.baseUrl`, in
+ * the workspace or any of its folders. */
+export function ignoredSettings(): string[] {
+    const trusted = vscode.workspace.isTrusted;
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    const scopes = folders.length > 0 ? folders.map((folder) => folder.uri) : [undefined];
+    const ignored = new Set(scopes.flatMap((scope) => ignoredWorkspaceSettings(inspector(scope), trusted)));
+    return [...ignored];
+}
+
+/** Answers `workspace/configuration`: `ollama` items per `scopeUri`, others as VS Code did. */
+export function answerConfiguration(items: ReadonlyArray<{ section?: string; scopeUri?: string }>, clientAnswers: readonly unknown[]): unknown[] {
+    return answerConfigurationItems(items, clientAnswers, (scopeUri) => serverSettings(undefined, scopeUri ? vscode.Uri.parse(scopeUri) : undefined));
+}
+
+/** Writes `ollama.model` where it takes effect for the server (the primary folder's settings):
+ * that folder when it sets it, else the workspace when it does, else the user. */
 export async function writeDefaultModel(model: string): Promise<void> {
-    const configuration = vscode.workspace.getConfiguration(CONFIG_SECTION, defaultScope());
+    const configuration = vscode.workspace.getConfiguration(CONFIG_SECTION, primaryWorkspaceFolder()?.uri);
     const inspection = configuration.inspect('model');
     const target =
         inspection?.workspaceFolderValue !== undefined

@@ -1,4 +1,8 @@
 // The wire shapes of ollama-ls's custom protocol (see docs/vscode-extension.md). Pure types.
+//
+// The payload interfaces must match test/unit/protocol.snapshot.json, which a Python test writes
+// from what the server sends: test/unit/protocol.test.ts compares them member by member (name,
+// optionality, type text). Change the server and the snapshot first, then this file.
 
 export interface RunningModel {
     name: string;
@@ -21,14 +25,15 @@ export interface OllamaStatus {
 
 /** `ollama/progress` notification: pull and generate progress for the status bar. */
 export interface OllamaProgress {
-    /** The operation's id, for `ollama.cancel {id}`. */
-    id?: string;
     kind: 'pull' | 'generate';
     model: string;
+    done: boolean;
+    /** The operation's id, for `ollama.cancel {id}`. */
+    id?: string;
     percentage?: number;
     tokensPerSecond?: number;
+    /** The title at the start, then each report's text, then the outcome. */
     message?: string;
-    done: boolean;
 }
 
 /** One item of the `ollama/models` result. */
@@ -41,19 +46,53 @@ export interface ModelInfo {
     parameterSize: string;
     quantization: string;
     capabilities: string[];
-    contextLength?: number;
+    contextLength: number | null;
 }
 
+/** Result of `ollama/capabilities {model?}`. */
+export interface CapabilitiesResult {
+    model: string;
+    chat: boolean;
+    streaming: boolean;
+    embeddings: boolean;
+    tools: boolean;
+    vision: boolean;
+    insert: boolean;
+    thinking: boolean;
+    contextLength: number | null;
+    /** Ollama's own capability names (`completion`, `tools`, ...). */
+    capabilities: string[];
+}
+
+/** Result of `ollama/validateModelName {name}`. */
 export interface ValidateModelNameResult {
     isValid: boolean;
     message: string;
-    normalized: string;
+    /** The full name, host/namespace/model:tag; null when not valid. */
+    normalized: string | null;
+    /** The name as `ollama list` shows it; null when not valid. */
+    short: string | null;
 }
 
+/** What the server measured of this machine (bytes). */
+export interface HardwareInfo {
+    totalRam: number;
+    availableRam: number;
+    totalVram: number;
+    /** `nvml`, `ollama-ps`, or null when no GPU was seen. */
+    vramSource: string | null;
+}
+
+/** Result of `ollama/defaultModel`. */
 export interface DefaultModelResult {
-    model: string | null;
+    /** `ollama.model` when set, else the recommended model. */
+    model: string;
+    configured: boolean;
     installed: boolean;
     reason: string;
+    recommended: string;
+    alternatives: string[];
+    hardware: HardwareInfo;
 }
 
 export interface LspPosition {
@@ -91,4 +130,23 @@ export interface GenerateResult {
     stopped?: string;
     /** The failure (Ollama's error, or the auto-pull's); the server has shown it already. */
     error?: string;
+}
+
+/** Result of `ollama.pull {model}`; the server has shown the outcome already. */
+export interface PullResult {
+    model: string;
+    status: 'success' | 'cancelled' | 'error';
+    cancelled: boolean;
+    error?: string;
+}
+
+/** Result of `ollama.delete`, `ollama.warmup` and `ollama.unload {model}`. */
+export interface ModelCommandResult {
+    model: string;
+    status: 'deleted' | 'loaded' | 'unloaded';
+}
+
+/** Result of `ollama.cancel {id?}`: how many operations were cancelled. */
+export interface CancelResult {
+    cancelled: number;
 }

@@ -20,8 +20,9 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined>
     return Promise.race([promise, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), ms))]);
 }
 
-/** The interpreter the Python extension uses for this workspace, when it is installed. */
-export async function pythonExtensionInterpreter(log: vscode.LogOutputChannel): Promise<string | undefined> {
+/** The interpreter the Python extension uses for `resource` (the folder the server is started
+ * for; each folder of a multi-root workspace may have its own), when that extension is installed. */
+export async function pythonExtensionInterpreter(log: vscode.LogOutputChannel, resource: vscode.Uri | undefined): Promise<string | undefined> {
     const extension = vscode.extensions.getExtension<PythonExtensionApi>(PYTHON_EXTENSION_ID);
     if (!extension) {
         return undefined;
@@ -29,7 +30,6 @@ export async function pythonExtensionInterpreter(log: vscode.LogOutputChannel): 
     try {
         const api = extension.isActive ? extension.exports : await withTimeout(Promise.resolve(extension.activate()), 15_000);
         if (!api) return undefined;
-        const resource = vscode.workspace.workspaceFolders?.[0]?.uri;
         const environmentPath = api.environments?.getActiveEnvironmentPath(resource);
         if (environmentPath && api.environments) {
             const resolved = await withTimeout(api.environments.resolveEnvironment(environmentPath), 15_000);

@@ -17,6 +17,10 @@ export interface LaunchInputs {
     serverPath: string;
     /** `ollama.server.python`, trimmed ('' when unset). */
     pythonSetting: string;
+    /** The directory a relative `ollama.server.path` / `ollama.server.python` is taken from
+     * (folders.ts `relativeBase`); undefined: a relative path is refused. */
+    serverPathBase?: string;
+    pythonSettingBase?: string;
     /** The Python extension's active interpreter, when that extension is installed. */
     pythonExtensionInterpreter?: string;
     /** `workspace.isTrusted`. In an untrusted workspace the Python extension's interpreter is not
@@ -46,6 +50,8 @@ export interface LaunchCandidate {
     cwd: string;
     /** For candidates run with Python: the arguments of the probe run before use. */
     probeArgs?: string[];
+    /** Where a relative `command` is taken from (a setting's folder); undefined: refused. */
+    relativeTo?: string;
 }
 
 /** Isolated mode (Python 3.4+): no current or script directory on sys.path, PYTHON* variables
@@ -145,15 +151,16 @@ export function launchCandidates(inputs: LaunchInputs): LaunchCandidate[] {
             args: ['serve'],
             env: executableEnv(inputs.env, inputs.pathDelimiter ?? ':'),
             cwd: inputs.cwd,
+            relativeTo: inputs.serverPathBase,
         });
     }
-    const pythons: Array<[LaunchSource, string | undefined]> = [
-        ['ollama.server.python', inputs.pythonSetting],
-        ['Python extension', inputs.workspaceTrusted ? inputs.pythonExtensionInterpreter : undefined],
-        ['PATH', inputs.pathPython],
+    const pythons: Array<[LaunchSource, string | undefined, string | undefined]> = [
+        ['ollama.server.python', inputs.pythonSetting, inputs.pythonSettingBase],
+        ['Python extension', inputs.workspaceTrusted ? inputs.pythonExtensionInterpreter : undefined, undefined],
+        ['PATH', inputs.pathPython, undefined],
     ];
     const seen = new Set<string>();
-    for (const [source, python] of pythons) {
+    for (const [source, python, relativeTo] of pythons) {
         if (!python || seen.has(python)) continue;
         seen.add(python);
         candidates.push({
@@ -163,6 +170,7 @@ export function launchCandidates(inputs: LaunchInputs): LaunchCandidate[] {
             env: pythonEnv(inputs.env),
             cwd: inputs.cwd,
             probeArgs: ['-I', '-c', pythonProbeCode(MIN_PYTHON, inputs.bundledLibs)],
+            relativeTo,
         });
     }
     return candidates;
@@ -210,10 +218,4 @@ export function noServerMessage(failures: Array<{ candidate: LaunchCandidate; re
         `Install Python ${MIN_PYTHON[0]}.${MIN_PYTHON[1]}+ and set "ollama.server.python" to it, or install ollama-ls ` +
         '(pip install ollama-ls) and set "ollama.server.path" to the ollama-ls executable.'
     );
-}
-
-/** Our own restart policy (the client's is off): restart after a crash unless it keeps crashing. */
-export function shouldRestartAfterCrash(crashTimes: number[], now: number, maxCrashes = 3, windowMs = 180_000): boolean {
-    const recent = crashTimes.filter((time) => now - time < windowMs);
-    return recent.length < maxCrashes;
 }

@@ -1,5 +1,10 @@
 // Maps the `ollama.*` settings to what the server receives. Pure: no `vscode` import.
 //
+// Defaults are not copied here: they are package.json's (`inspect().defaultValue`, which VS Code
+// takes from `contributes.configuration`), and test/unit/settingsDefaults.test.ts holds
+// package.json's defaults equal to the server's (test/unit/settings-defaults.snapshot.json, written
+// by a Python test from server/ollama_ls/lsp/settings.py).
+//
 // In an untrusted workspace (Restricted Mode) the workspace and folder values of the settings
 // that choose where requests go (and what runs) are ignored: only the user's own value counts,
 // so a cloned repository cannot send code or the API key to its own server.
@@ -21,17 +26,19 @@ export interface ServerSettings {
     fallbackUrls: string[];
     headers: Record<string, string>;
     model: string;
-    /** Only when set by the user: unset lets the server use OLLAMA_TIMEOUT, else 120. */
-    timeout?: number;
+    /** null: the server uses OLLAMA_TIMEOUT, else 120. */
+    timeout: number | null;
     verifyTls: boolean;
-    /** Only when set: a PEM file of CA certificates. */
-    caBundle?: string;
+    /** A PEM file of CA certificates; null or empty: the system's. */
+    caBundle: string | null;
     healthCheckInterval: number;
     modelCacheTtl: number;
     autoPull: boolean;
-    keepAlive: string;
+    /** A Go duration or seconds; null or empty: Ollama's own default. */
+    keepAlive: string | number | null;
     modelKeys: string[];
     diagnostics: { enable: boolean; debounceMs: number };
+    scan: { disable: string[]; excludeFiles: string[] };
     inlineCompletion: { enable: boolean; model: string; maxTokens: number; contextLines: number; debounceMs: number };
     apiKey?: string;
 }
@@ -52,37 +59,76 @@ export const RESTRICTED_SETTINGS: readonly string[] = [
     'server.python',
 ];
 
-export const DEFAULT_SETTINGS: Readonly<ServerSettings> = Object.freeze({
-    baseUrl: '',
-    fallbackUrls: [],
-    headers: {},
-    model: '',
-    verifyTls: true,
-    healthCheckInterval: 30,
-    modelCacheTtl: 60,
-    autoPull: false,
-    keepAlive: '5m',
-    modelKeys: [],
-    diagnostics: { enable: true, debounceMs: 300 },
-    inlineCompletion: { enable: false, model: '', maxTokens: 64, contextLines: 50, debounceMs: 150 },
-});
+const isString = (v: unknown): boolean => typeof v === 'string';
+const isNumber = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v);
+const isBoolean = (v: unknown): boolean => typeof v === 'boolean';
+const isStringArray = (v: unknown): boolean => Array.isArray(v) && v.every((item) => typeof item === 'string');
+const isStringRecord = (v: unknown): boolean =>
+    typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((item) => typeof item === 'string');
+const orNull = (check: (v: unknown) => boolean) => (v: unknown): boolean => v === null || check(v);
 
-/** The value VS Code would use, except that untrusted workspaces cannot set restricted keys. */
-export function effectiveValue<T>(
-    key: string,
-    inspection: SettingInspection<T> | undefined,
-    trusted: boolean,
-): T | undefined {
-    if (!inspection) {
-        return undefined;
-    }
+/**
+ * Every server setting below `ollama.` (as in package.json and the server's `Settings`), with
+ * the shape of value sent. A value of another shape is replaced by the default.
+ */
+const SERVER_SETTINGS: Readonly<Record<string, (v: unknown) => boolean>> = {
+    baseUrl: isString,
+    fallbackUrls: isStringArray,
+    headers: isStringRecord,
+    model: isString,
+    timeout: orNull((v) => isNumber(v) && (v as number) > 0),
+    verifyTls: isBoolean,
+    caBundle: orNull(isString),
+    healthCheckInterval: isNumber,
+    modelCacheTtl: isNumber,
+    autoPull: isBoolean,
+    keepAlive: orNull((v) => isString(v) || isNumber(v)),
+    modelKeys: isStringArray,
+    'diagnostics.enable': isBoolean,
+    'diagnostics.debounceMs': isNumber,
+    'scan.disable': isStringArray,
+    'scan.excludeFiles': isStringArray,
+    'inlineCompletion.enable': isBoolean,
+    'inlineCompletion.model': isString,
+    'inlineCompletion.maxTokens': isNumber,
+    'inlineCompletion.contextLines': isNumber,
+    'inlineCompletion.debounceMs': isNumber,
+};
+
+/** The server settings' keys below `ollama.`, e.g. `inlineCompletion.enable`. */
+export const SERVER_SETTING_KEYS: readonly string[] = Object.keys(SERVER_SETTINGS);
+
+/** Values the server would read with spaces around them as something else. */
+const TRIMMED: ReadonlySet<string> = new Set(['baseUrl', 'model', 'caBundle', 'inlineCompletion.model']);
+
+/** Where a setting's value comes from: VS Code's order, folder > workspace > user > default. */
+export type SettingLevel = 'workspaceFolder' | 'workspace' | 'user' | 'default';
+
+/** The level whose value VS Code would use, except that untrusted workspaces cannot set
+ * restricted keys; undefined when no level has a value. */
+export function effectiveLevel(key: string, inspection: SettingInspection | undefined, trusted: boolean): SettingLevel | undefined {
+    if (!inspection) return undefined;
     const userOnly = !trusted && RESTRICTED_SETTINGS.includes(key);
     if (!userOnly) {
-        if (inspection.workspaceFolderValue !== undefined) return inspection.workspaceFolderValue;
-        if (inspection.workspaceValue !== undefined) return inspection.workspaceValue;
+        if (inspection.workspaceFolderValue !== undefined) return 'workspaceFolder';
+        if (inspection.workspaceValue !== undefined) return 'workspace';
     }
-    if (inspection.globalValue !== undefined) return inspection.globalValue;
-    return inspection.defaultValue;
+    if (inspection.globalValue !== undefined) return 'user';
+    if (inspection.defaultValue !== undefined) return 'default';
+    return undefined;
+}
+
+/** The value VS Code would use, except that untrusted workspaces cannot set restricted keys. */
+export function effectiveValue<T>(key: string, inspection: SettingInspection<T> | undefined, trusted: boolean): T | undefined {
+    const level = effectiveLevel(key, inspection, trusted);
+    if (!inspection || !level) return undefined;
+    const values: Record<SettingLevel, T | undefined> = {
+        workspaceFolder: inspection.workspaceFolderValue,
+        workspace: inspection.workspaceValue,
+        user: inspection.globalValue,
+        default: inspection.defaultValue,
+    };
+    return values[level];
 }
 
 /** True when the workspace sets a restricted key that is being ignored (to tell the user). */
@@ -94,61 +140,33 @@ export function ignoredWorkspaceSettings(inspect: InspectSetting, trusted: boole
     }).map((key) => `ollama.${key}`);
 }
 
-/** The value set by the user or the workspace (Restricted Mode applied), ignoring the default. */
-function explicitValue(key: string, inspect: InspectSetting, trusted: boolean): unknown {
-    const inspection = inspect(key);
-    return inspection ? effectiveValue(key, { ...inspection, defaultValue: undefined }, trusted) : undefined;
+/** A copy the caller may change (VS Code hands out frozen objects). */
+function copy(value: unknown): unknown {
+    return typeof value === 'object' && value !== null ? JSON.parse(JSON.stringify(value)) : value;
 }
 
-function read<T>(inspect: InspectSetting, key: string, trusted: boolean, fallback: T, valid: (v: unknown) => boolean): T {
-    const value = effectiveValue(key, inspect(key), trusted);
-    return valid(value) ? (value as T) : fallback;
-}
-
-const isString = (v: unknown): boolean => typeof v === 'string';
-const isNumber = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v);
-const isBoolean = (v: unknown): boolean => typeof v === 'boolean';
-const isStringArray = (v: unknown): boolean => Array.isArray(v) && v.every((item) => typeof item === 'string');
-const isStringRecord = (v: unknown): boolean =>
-    typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((item) => typeof item === 'string');
-
-/** The server's settings (no `server.*` keys), with the API key when there is one. */
+/**
+ * The server's settings (no `server.*` keys), with the API key when there is one. Each is the
+ * effective value (Restricted Mode applied), else package.json's default when the value has the
+ * wrong shape; a key with neither is left out, so the server uses its own default.
+ */
 export function buildServerSettings(inspect: InspectSetting, trusted: boolean, apiKey?: string): ServerSettings {
-    const d = DEFAULT_SETTINGS;
-    const get = <T>(key: string, fallback: T, valid: (v: unknown) => boolean): T =>
-        read(inspect, key, trusted, fallback, valid);
-    const settings: ServerSettings = {
-        baseUrl: get('baseUrl', d.baseUrl, isString).trim(),
-        fallbackUrls: [...get('fallbackUrls', d.fallbackUrls, isStringArray)],
-        headers: { ...get('headers', d.headers, isStringRecord) },
-        model: get('model', d.model, isString).trim(),
-        verifyTls: get('verifyTls', d.verifyTls, isBoolean),
-        healthCheckInterval: get('healthCheckInterval', d.healthCheckInterval, isNumber),
-        modelCacheTtl: get('modelCacheTtl', d.modelCacheTtl, isNumber),
-        autoPull: get('autoPull', d.autoPull, isBoolean),
-        keepAlive: get('keepAlive', d.keepAlive, isString),
-        modelKeys: [...get('modelKeys', d.modelKeys, isStringArray)],
-        diagnostics: {
-            enable: get('diagnostics.enable', d.diagnostics.enable, isBoolean),
-            debounceMs: get('diagnostics.debounceMs', d.diagnostics.debounceMs, isNumber),
-        },
-        inlineCompletion: {
-            enable: get('inlineCompletion.enable', d.inlineCompletion.enable, isBoolean),
-            model: get('inlineCompletion.model', d.inlineCompletion.model, isString).trim(),
-            maxTokens: get('inlineCompletion.maxTokens', d.inlineCompletion.maxTokens, isNumber),
-            contextLines: get('inlineCompletion.contextLines', d.inlineCompletion.contextLines, isNumber),
-            debounceMs: get('inlineCompletion.debounceMs', d.inlineCompletion.debounceMs, isNumber),
-        },
-    };
-    // Sent only when someone set them, so that the server's own fallbacks apply otherwise.
-    const timeout = explicitValue('timeout', inspect, trusted);
-    if (isNumber(timeout) && (timeout as number) > 0) settings.timeout = timeout as number;
-    const caBundle = explicitValue('caBundle', inspect, trusted);
-    if (typeof caBundle === 'string' && caBundle.trim()) settings.caBundle = caBundle.trim();
-    if (apiKey) {
-        settings.apiKey = apiKey;
+    const settings: Record<string, unknown> = {};
+    for (const [key, valid] of Object.entries(SERVER_SETTINGS)) {
+        const inspection = inspect(key);
+        let value = effectiveValue(key, inspection, trusted);
+        if (!valid(value)) value = inspection?.defaultValue;
+        if (!valid(value)) continue;
+        if (TRIMMED.has(key) && typeof value === 'string') value = value.trim();
+        const parts = key.split('.');
+        let section = settings;
+        for (const part of parts.slice(0, -1)) {
+            section = (section[part] ??= {}) as Record<string, unknown>;
+        }
+        section[parts[parts.length - 1]] = copy(value);
     }
-    return settings;
+    if (apiKey) settings.apiKey = apiKey;
+    return settings as unknown as ServerSettings;
 }
 
 export function buildInitializationOptions(inspect: InspectSetting, trusted: boolean, apiKey?: string): InitializationOptions {
@@ -159,13 +177,20 @@ export function buildInitializationOptions(inspect: InspectSetting, trusted: boo
 export interface LaunchSettings {
     serverPath: string;
     python: string;
+    /** Where each was set: a relative path is taken from that level's folder (see folders.ts). */
+    serverPathLevel?: SettingLevel;
+    pythonLevel?: SettingLevel;
 }
 
 export function buildLaunchSettings(inspect: InspectSetting, trusted: boolean): LaunchSettings {
-    return {
-        serverPath: read(inspect, 'server.path', trusted, '', isString).trim(),
-        python: read(inspect, 'server.python', trusted, '', isString).trim(),
+    const read = (key: string): [string, SettingLevel | undefined] => {
+        const inspection = inspect(key);
+        const value = effectiveValue(key, inspection, trusted);
+        return typeof value === 'string' && value.trim() ? [value.trim(), effectiveLevel(key, inspection, trusted)] : ['', undefined];
     };
+    const [serverPath, serverPathLevel] = read('server.path');
+    const [python, pythonLevel] = read('server.python');
+    return { serverPath, python, serverPathLevel, pythonLevel };
 }
 
 /** Answers a `workspace/configuration` item for a section at or below `ollama`, else undefined. */
@@ -182,4 +207,26 @@ export function configurationForSection(section: string | undefined, settings: S
         value = (value as Record<string, unknown>)[part];
     }
     return value === undefined ? null : value;
+}
+
+/**
+ * The answers to a `workspace/configuration` request: each `ollama` item from the settings of
+ * its own `scopeUri` (a document or folder; none: the primary folder), other sections as the
+ * client answered them. `settingsFor` is called once per distinct scope.
+ */
+export function answerConfigurationItems(
+    items: ReadonlyArray<{ section?: string; scopeUri?: string }>,
+    clientAnswers: readonly unknown[],
+    settingsFor: (scopeUri: string | undefined) => ServerSettings,
+): unknown[] {
+    const byScope = new Map<string | undefined, ServerSettings>();
+    return items.map((item, index) => {
+        if (item.section !== 'ollama' && !item.section?.startsWith('ollama.')) return clientAnswers[index];
+        let settings = byScope.get(item.scopeUri);
+        if (!settings) {
+            settings = settingsFor(item.scopeUri);
+            byScope.set(item.scopeUri, settings);
+        }
+        return configurationForSection(item.section, settings);
+    });
 }

@@ -12,7 +12,6 @@ import {
     probeFailureReason,
     pythonProbeCode,
     serverBootstrapCode,
-    shouldRestartAfterCrash,
 } from '../../src/serverLaunch';
 import { servedDocumentSelector } from '../../src/constants';
 
@@ -243,12 +242,19 @@ test('ollama.server.path (the console script), started in a planted workspace wi
     assert.deepEqual(ws.planted(), []);
 });
 
-test('restart after a crash unless it crashed 3 times in 3 minutes', () => {
-    const now = 1_000_000;
-    assert.equal(shouldRestartAfterCrash([], now), true);
-    assert.equal(shouldRestartAfterCrash([now - 10_000, now - 5_000], now), true);
-    assert.equal(shouldRestartAfterCrash([now - 20_000, now - 10_000, now - 5_000], now), false);
-    assert.equal(shouldRestartAfterCrash([now - 400_000, now - 300_000, now - 200_000], now), true);
+test('a relative ollama.server.* path is taken from the folder its setting names, else refused', () => {
+    const [path, python, extension, onPath] = launchCandidates({
+        ...base,
+        serverPath: 'bin/ollama-ls',
+        serverPathBase: '/work/api',
+        pythonSetting: '.venv/bin/python',
+        pythonSettingBase: undefined,
+        pythonExtensionInterpreter: '/venv/bin/python',
+    });
+    assert.equal(path.relativeTo, '/work/api');
+    assert.equal(python.relativeTo, undefined, 'no base: the relative path is refused');
+    assert.equal(extension.relativeTo, undefined);
+    assert.equal(onPath.relativeTo, undefined);
 });
 
 test('documents served: the config languages and the file patterns', () => {

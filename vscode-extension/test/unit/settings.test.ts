@@ -1,27 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+    answerConfigurationItems,
     buildInitializationOptions,
     buildLaunchSettings,
+    buildServerSettings,
     configurationForSection,
-    DEFAULT_SETTINGS,
+    effectiveLevel,
     effectiveValue,
     ignoredWorkspaceSettings,
-    InspectSetting,
-    SettingInspection,
+    SERVER_SETTING_KEYS,
 } from '../../src/settings';
-
-/** An `inspect` over a table of key -> inspection, with the package.json defaults. */
-function inspector(values: Record<string, SettingInspection>): InspectSetting {
-    const defaults: Record<string, unknown> = {
-        baseUrl: '', fallbackUrls: [], headers: {}, model: '', timeout: 120, verifyTls: true, caBundle: '', healthCheckInterval: 30,
-        modelCacheTtl: 60, autoPull: false, keepAlive: '5m', modelKeys: [], 'diagnostics.enable': true,
-        'inlineCompletion.enable': false, 'inlineCompletion.model': '', 'inlineCompletion.maxTokens': 64,
-        'inlineCompletion.contextLines': 50, 'diagnostics.debounceMs': 300, 'inlineCompletion.debounceMs': 150,
-        'server.path': '', 'server.python': '',
-    };
-    return (key) => ({ defaultValue: defaults[key], ...values[key] });
-}
+import { contributedSettings, packageInspector as inspector } from './packageJson';
 
 const cloned = inspector({
     baseUrl: { globalValue: 'http://localhost:11434', workspaceValue: 'https://attacker.example' },
@@ -34,22 +24,49 @@ const cloned = inspector({
     'inlineCompletion.enable': { workspaceValue: true },
 });
 
-test('defaults give every server setting, nested like getConfiguration("ollama")', () => {
+/** package.json's defaults of the server settings, nested like getConfiguration('ollama'). */
+function packageDefaults(): Record<string, unknown> {
+    const settings = contributedSettings();
+    const nested: Record<string, unknown> = {};
+    for (const key of SERVER_SETTING_KEYS) {
+        const parts = key.split('.');
+        let section = nested;
+        for (const part of parts.slice(0, -1)) section = (section[part] ??= {}) as Record<string, unknown>;
+        section[parts[parts.length - 1]] = settings[`ollama.${key}`].default;
+    }
+    return nested;
+}
+
+test('defaults: every server setting with package.json default, nested like getConfiguration("ollama")', () => {
     const options = buildInitializationOptions(inspector({}), true);
-    assert.deepEqual(options, { ollama: { ...DEFAULT_SETTINGS } });
+    assert.deepEqual(options, { ollama: packageDefaults() });
     assert.equal(options.ollama.inlineCompletion.maxTokens, 64);
     assert.equal(options.ollama.diagnostics.enable, true);
-    assert.equal('timeout' in options.ollama, false, 'an unset timeout lets the server read OLLAMA_TIMEOUT');
-    assert.equal('caBundle' in options.ollama, false);
+    assert.deepEqual(options.ollama.scan, { disable: [], excludeFiles: [] });
+    assert.equal(options.ollama.timeout, null, 'null lets the server read OLLAMA_TIMEOUT');
+    assert.equal(options.ollama.keepAlive, null, "null lets Ollama use its own keep-alive");
+    assert.equal(options.ollama.caBundle, null);
 });
 
-test('timeout and caBundle are sent once set', () => {
+test('timeout, caBundle, keepAlive and scan.* are sent once set', () => {
     const { ollama } = buildInitializationOptions(
-        inspector({ timeout: { globalValue: 30 }, caBundle: { globalValue: ' /etc/ssl/corp.pem ' } }),
+        inspector({
+            timeout: { globalValue: 30 },
+            caBundle: { globalValue: ' /etc/ssl/corp.pem ' },
+            keepAlive: { workspaceValue: '30m' },
+            'scan.disable': { workspaceValue: ['litellm', 'env'] },
+            'scan.excludeFiles': { workspaceFolderValue: ['**/fixtures/**'] },
+        }),
         true,
     );
     assert.equal(ollama.timeout, 30);
     assert.equal(ollama.caBundle, '/etc/ssl/corp.pem');
+    assert.equal(ollama.keepAlive, '30m');
+    assert.deepEqual(ollama.scan, { disable: ['litellm', 'env'], excludeFiles: ['**/fixtures/**'] });
+});
+
+test('keepAlive may be seconds, as the server accepts', () => {
+    assert.equal(buildServerSettings(inspector({ keepAlive: { globalValue: 300 } }), true).keepAlive, 300);
 });
 
 test('trusted workspace: workspace and folder values win', () => {
@@ -67,14 +84,22 @@ test('restricted mode drops workspace baseUrl, fallbackUrls, headers; keeps harm
     assert.deepEqual(ollama.fallbackUrls, []);
     assert.deepEqual(ollama.headers, { 'X-Team': 'mine' });
     assert.equal(ollama.verifyTls, true);
-    assert.equal('caBundle' in ollama, false);
+    assert.equal(ollama.caBundle, null);
     assert.equal(ollama.model, 'qwen2.5-coder:7b');
     assert.equal(ollama.inlineCompletion.enable, true);
 });
 
 test('restricted mode drops workspace server.* for the launch', () => {
-    assert.deepEqual(buildLaunchSettings(cloned, false), { serverPath: '', python: '' });
-    assert.deepEqual(buildLaunchSettings(cloned, true), { serverPath: '', python: './evil/python' });
+    assert.deepEqual(buildLaunchSettings(cloned, false), { serverPath: '', python: '', serverPathLevel: undefined, pythonLevel: undefined });
+    assert.deepEqual(buildLaunchSettings(cloned, true), { serverPath: '', python: './evil/python', serverPathLevel: undefined, pythonLevel: 'workspace' });
+});
+
+test('launch settings say where they were set (a relative path is taken from there)', () => {
+    const launch = buildLaunchSettings(
+        inspector({ 'server.path': { globalValue: '~/bin/ollama-ls', workspaceFolderValue: ' bin/ollama-ls ' }, 'server.python': { globalValue: '/usr/bin/python3' } }),
+        true,
+    );
+    assert.deepEqual(launch, { serverPath: 'bin/ollama-ls', python: '/usr/bin/python3', serverPathLevel: 'workspaceFolder', pythonLevel: 'user' });
 });
 
 test('ignored workspace settings are listed for the log', () => {
@@ -88,22 +113,48 @@ test('the API key is injected when present, absent otherwise; server.* is never 
     const without = buildInitializationOptions(inspector({}), true, undefined);
     assert.equal('apiKey' in without.ollama, false);
     assert.equal('server' in without.ollama, false);
+    assert.equal('trace' in without.ollama, false);
     assert.equal(JSON.stringify(buildInitializationOptions(cloned, true)).includes('evil/python'), false);
 });
 
 test('values of the wrong type fall back to the default', () => {
     const { ollama } = buildInitializationOptions(
-        inspector({ timeout: { globalValue: 'soon' as unknown as number }, headers: { globalValue: { a: 1 } as unknown as Record<string, string> } }),
+        inspector({
+            timeout: { globalValue: 'soon' as unknown as number },
+            headers: { globalValue: { a: 1 } as unknown as Record<string, string> },
+            'scan.disable': { workspaceValue: 'litellm' },
+            'diagnostics.debounceMs': { workspaceValue: Number.NaN },
+        }),
         true,
     );
-    assert.equal('timeout' in ollama, false);
+    assert.equal(ollama.timeout, null);
     assert.deepEqual(ollama.headers, {});
+    assert.deepEqual(ollama.scan.disable, []);
+    assert.equal(ollama.diagnostics.debounceMs, 300);
 });
 
-test('effectiveValue: folder > workspace > user > default', () => {
-    assert.equal(effectiveValue('model', { defaultValue: 'd', globalValue: 'g', workspaceValue: 'w', workspaceFolderValue: 'f' }, true), 'f');
+test('a key without a valid value or default is left out: the server uses its own default', () => {
+    const settings = buildServerSettings((key) => (key === 'model' ? { globalValue: 'llama3.2' } : undefined), true);
+    assert.deepEqual(settings, { model: 'llama3.2' });
+});
+
+test('values handed out are copies (VS Code freezes its own)', () => {
+    const frozen = Object.freeze(['a']);
+    const settings = buildServerSettings(inspector({ modelKeys: { globalValue: frozen } }), true);
+    settings.modelKeys.push('b');
+    assert.deepEqual(frozen, ['a']);
+});
+
+test('effectiveValue and effectiveLevel: folder > workspace > user > default', () => {
+    const all = { defaultValue: 'd', globalValue: 'g', workspaceValue: 'w', workspaceFolderValue: 'f' };
+    assert.equal(effectiveValue('model', all, true), 'f');
+    assert.equal(effectiveLevel('model', all, true), 'workspaceFolder');
     assert.equal(effectiveValue('model', { defaultValue: 'd', globalValue: 'g' }, true), 'g');
+    assert.equal(effectiveLevel('model', { defaultValue: 'd', workspaceValue: 'w' }, true), 'workspace');
     assert.equal(effectiveValue('baseUrl', { defaultValue: 'd', workspaceValue: 'w' }, false), 'd');
+    assert.equal(effectiveLevel('baseUrl', { defaultValue: 'd', workspaceValue: 'w' }, false), 'default');
+    assert.equal(effectiveValue('caBundle', { defaultValue: null }, true), null);
+    assert.equal(effectiveLevel('x', {}, true), undefined);
 });
 
 test('workspace/configuration answers for ollama sections only', () => {
@@ -111,7 +162,43 @@ test('workspace/configuration answers for ollama sections only', () => {
     assert.equal(configurationForSection('ollama', settings), settings);
     assert.equal(configurationForSection('ollama.baseUrl', settings), 'http://localhost:11434');
     assert.equal(configurationForSection('ollama.inlineCompletion.maxTokens', settings), 64);
+    assert.deepEqual(configurationForSection('ollama.scan.disable', settings), []);
+    assert.equal(configurationForSection('ollama.timeout', settings), null);
     assert.equal(configurationForSection('ollama.nope', settings), null);
     assert.equal(configurationForSection('editor', settings), undefined);
     assert.equal(configurationForSection(undefined, settings), undefined);
+});
+
+test('multi-root: each workspace/configuration item gets the settings of its own scopeUri', () => {
+    // Two folders with their own .vscode/settings.json; the code-workspace file sets the base URL.
+    const folders: Record<string, ReturnType<typeof inspector>> = {
+        'file:///work/api': inspector({ model: { workspaceFolderValue: 'qwen2.5-coder:7b' }, baseUrl: { workspaceValue: 'http://gpu:11434' } }),
+        'file:///work/web': inspector({ model: { workspaceFolderValue: 'llama3.2' }, 'scan.disable': { workspaceFolderValue: ['env'] }, baseUrl: { workspaceValue: 'http://gpu:11434' } }),
+    };
+    const primary = 'file:///work/api';
+    const asked: Array<string | undefined> = [];
+    const settingsFor = (scopeUri: string | undefined) => {
+        asked.push(scopeUri);
+        // VS Code maps a document to its folder; the test does it by prefix.
+        const folder = Object.keys(folders).find((uri) => scopeUri?.startsWith(`${uri}/`) || scopeUri === uri) ?? primary;
+        return buildServerSettings(folders[folder], true);
+    };
+    const answers = answerConfigurationItems(
+        [
+            { section: 'ollama.model', scopeUri: 'file:///work/web/compose.yaml' },
+            { section: 'ollama', scopeUri: 'file:///work/api/config.yaml' },
+            { section: 'ollama.scan.disable', scopeUri: 'file:///work/web/compose.yaml' },
+            { section: 'ollama.model' },
+            { section: 'editor.tabSize', scopeUri: 'file:///work/web/compose.yaml' },
+        ],
+        ['x', 'x', 'x', 'x', 4],
+        settingsFor,
+    );
+    assert.equal(answers[0], 'llama3.2');
+    assert.equal((answers[1] as { model: string; baseUrl: string }).model, 'qwen2.5-coder:7b');
+    assert.equal((answers[1] as { baseUrl: string }).baseUrl, 'http://gpu:11434');
+    assert.deepEqual(answers[2], ['env']);
+    assert.equal(answers[3], 'qwen2.5-coder:7b', 'no scopeUri: the primary folder');
+    assert.equal(answers[4], 4, 'other sections: what VS Code answered');
+    assert.deepEqual(asked, ['file:///work/web/compose.yaml', 'file:///work/api/config.yaml', undefined], 'settings read once per scope');
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { GenerateResult, OllamaStatus } from '../../src/protocol';
+import type { GenerateResult, OllamaProgress, OllamaStatus } from '../../src/protocol';
 import { applyProgress, applyServerState, applyStatus, describeStatus, formatBytes, generationMessage, initialStatusState, StatusState } from '../../src/status';
 
 const connected: OllamaStatus = {
@@ -24,6 +24,11 @@ const offline: OllamaStatus = {
     error: 'Connection refused',
     suggestion: 'Start Ollama with `ollama serve`.',
 };
+
+/** An `ollama/progress` notification as the server sends it (id and message always present). */
+function progress(kind: OllamaProgress['kind'], model: string, extra: Partial<OllamaProgress> = {}): OllamaProgress {
+    return { id: `ollama-${kind}-0123456789ab`, kind, model, message: `${kind} ${model}`, done: false, ...extra };
+}
 
 function running(): StatusState {
     return applyServerState(initialStatusState(), 'running');
@@ -59,25 +64,25 @@ test('offline: error icon, warning background, error and suggestion in the toolt
 
 test('pulling shows the model and the percentage, and wins over generating', () => {
     let state = applyStatus(running(), connected);
-    state = applyProgress(state, { kind: 'generate', model: 'llama3.2', tokensPerSecond: 38.2, done: false });
-    state = applyProgress(state, { kind: 'pull', model: 'llama3', percentage: 42.7, done: false });
+    state = applyProgress(state, progress('generate', 'llama3.2', { tokensPerSecond: 38.2 }));
+    state = applyProgress(state, progress('pull', 'llama3', { percentage: 42.7 }));
     assert.equal(describeStatus(state).text, '$(loading~spin) Ollama: pulling llama3 42%');
-    state = applyProgress(state, { kind: 'pull', model: 'llama3', done: true });
+    state = applyProgress(state, progress('pull', 'llama3', { done: true }));
     assert.equal(describeStatus(state).text, '$(loading~spin) Ollama: generating · 38 tok/s');
-    state = applyProgress(state, { kind: 'generate', model: 'llama3.2', done: true });
+    state = applyProgress(state, progress('generate', 'llama3.2', { done: true }));
     assert.equal(describeStatus(state).text, '$(check) Ollama 0.33.0 · 3 models');
 });
 
 test('pull without a percentage yet, generate without a speed yet', () => {
-    let state = applyProgress(running(), { kind: 'pull', model: 'phi3:mini', message: 'pulling manifest', done: false });
+    let state = applyProgress(running(), progress('pull', 'phi3:mini', { message: 'pulling manifest' }));
     assert.equal(describeStatus(state).text, '$(loading~spin) Ollama: pulling phi3:mini');
-    state = applyProgress(running(), { kind: 'generate', model: 'phi3:mini', done: false });
+    state = applyProgress(running(), progress('generate', 'phi3:mini'));
     assert.equal(describeStatus(state).text, '$(loading~spin) Ollama: generating');
 });
 
 test('server not running: starting, then stopped with an error background; progress is dropped', () => {
     assert.equal(describeStatus(initialStatusState()).text, '$(loading~spin) Ollama: starting');
-    let state = applyProgress(running(), { kind: 'pull', model: 'x', percentage: 5, done: false });
+    let state = applyProgress(running(), progress('pull', 'x', { percentage: 5 }));
     state = applyServerState(state, 'stopped');
     const view = describeStatus(state);
     assert.equal(view.text, '$(error) Ollama: server stopped');
