@@ -40,24 +40,55 @@ class Finding:
 
 def closest_installed(name: str, installed: Sequence[str], limit: int = 3) -> list[str]:
     """Installed names closest to `name`: same model with another tag first, then by spelling."""
-    return list(_closest(name.strip(), tuple(installed), limit))
+    return list(_closest(name.strip(), installed_index(installed), limit))
+
+
+class InstalledIndex:
+    """The installed names, parsed once: by comparison key and by model family (host, namespace,
+    model). Built once per model-list version (`installed_index` caches it), not per reference."""
+
+    __slots__ = ("names", "by_key", "by_family", "__weakref__")
+
+    def __init__(self, names: Sequence[str]) -> None:
+        self.names: tuple[str, ...] = tuple(names)
+        self.by_key: dict[str, str] = {}
+        self.by_family: dict[tuple[str, str, str], list[str]] = {}
+        for candidate in self.names:
+            parsed = parse_name(candidate.strip())
+            self.by_key[parsed.key()] = candidate
+            family = (parsed.host.lower(), parsed.namespace.lower(), parsed.model.lower())
+            self.by_family.setdefault(family, []).append(candidate)
+
+    def same_family(self, family: tuple[str, str, str], except_key: str) -> list[str]:
+        return [c for c in self.by_family.get(family, ()) if model_key(c) != except_key]
+
+
+def installed_index(installed: Sequence[str] | InstalledIndex) -> InstalledIndex:
+    if isinstance(installed, InstalledIndex):
+        return installed
+    return _index_of(tuple(installed))
+
+
+@lru_cache(maxsize=8)
+def _index_of(installed: tuple[str, ...]) -> InstalledIndex:
+    return InstalledIndex(installed)
 
 
 @lru_cache(maxsize=1024)
-def _closest(name: str, installed: tuple[str, ...], limit: int) -> tuple[str, ...]:
+def _closest(name: str, index: InstalledIndex, limit: int, spelling: bool = True) -> tuple[str, ...]:
     # A large file names the same few models many times: difflib runs once per name.
     parsed = parse_name(name.strip())
-    family = (parsed.host.lower(), parsed.namespace.lower(), parsed.model.lower())
-    same_model = [
-        candidate
-        for candidate in installed
-        if _family(candidate) == family and model_key(candidate) != parsed.key()
-    ]
-    by_spelling = difflib.get_close_matches(name.strip(), list(installed), n=limit, cutoff=0.4)
+    same_model = index.same_family(_family(name), parsed.key())
+    by_spelling = (
+        difflib.get_close_matches(name.strip(), list(index.names), n=limit, cutoff=0.4)
+        if spelling
+        else []
+    )
     ordered = list(dict.fromkeys(same_model + by_spelling))
     return tuple(ordered[:limit])
 
 
+@lru_cache(maxsize=4096)
 def _family(name: str) -> tuple[str, str, str]:
     parsed = parse_name(name)
     return parsed.host.lower(), parsed.namespace.lower(), parsed.model.lower()
@@ -65,11 +96,14 @@ def _family(name: str) -> tuple[str, str, str]:
 
 def check_slot(
     slot: Slot,
-    installed: Sequence[str] | None,
+    installed: Sequence[str] | InstalledIndex | None,
     capabilities: Mapping[str, Sequence[str]],
     server: str = "the Ollama server",
+    spelling: bool = True,
 ) -> Finding | None:
-    """One slot's finding, if any. `capabilities` is keyed by installed name."""
+    """One slot's finding, if any. `capabilities` is keyed by installed name. With `spelling`
+    False, the alternatives of a name that is not installed are only its other tags (difflib over
+    a long installed list is the costly part; the quick fix looks the rest up when asked)."""
     name = slot.value.strip()
     if not name:
         return None
@@ -85,7 +119,8 @@ def check_slot(
         )
     if installed is None:
         return None
-    by_key = _installed_by_key(tuple(installed))
+    index = installed_index(installed)
+    by_key = index.by_key
     match = by_key.get(model_key(name)) or (None if source else by_key.get(parsed.key()))
     if match is not None:
         return _check_capability(slot, match, capabilities.get(match, ()))
@@ -100,7 +135,7 @@ def check_slot(
         )
     if source == "local":
         return None  # `:local` asks for whatever the server has locally under that name
-    others = closest_installed(name, installed)
+    others = list(_closest(name, index, 3, spelling))
     same_model_other_tag = [o for o in others if _family(o) == _family(base)]
     if not parsed.explicit_tag and same_model_other_tag:
         alternatives = ", ".join(f"`{o}`" for o in same_model_other_tag)
@@ -121,11 +156,6 @@ def check_slot(
         name,
         tuple(others),
     )
-
-
-@lru_cache(maxsize=8)
-def _installed_by_key(installed: tuple[str, ...]) -> dict[str, str]:
-    return {model_key(candidate): candidate for candidate in installed}
 
 
 def _check_capability(slot: Slot, name: str, capabilities: Sequence[str]) -> Finding | None:
@@ -150,11 +180,12 @@ def _check_capability(slot: Slot, name: str, capabilities: Sequence[str]) -> Fin
 def check_document(
     text: str,
     kind: FileKind,
-    installed: Sequence[str] | None,
+    installed: Sequence[str] | InstalledIndex | None,
     capabilities: Mapping[str, Sequence[str]] | None = None,
     model_keys: Sequence[str] = (),
     server: str = "the Ollama server",
     slots: Sequence[Slot] | None = None,
+    spelling: bool = True,
 ) -> list[Finding]:
     """Findings for a document; pass `slots` when the caller has already scanned it."""
     problem = limit_problem(encode(text), kind)
@@ -163,10 +194,13 @@ def check_document(
         return [Finding(Range(start, start), "information", NOT_CHECKED, problem)]
     if slots is None:
         slots = scan(text, kind, model_keys)
+    if installed is not None:
+        installed = installed_index(installed)
     findings = [
         finding
         for slot in slots
-        if (finding := check_slot(slot, installed, capabilities or {}, server)) is not None
+        if (finding := check_slot(slot, installed, capabilities or {}, server, spelling))
+        is not None
     ]
     if kind is FileKind.MODELFILE:
         findings += [

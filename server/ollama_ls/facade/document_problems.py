@@ -3,9 +3,11 @@ diagnostics and by `ollama-ls check`."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
+from typing import TypeVar
+from functools import lru_cache
 
-from ollama_ls.findings import Finding, check_document
+from ollama_ls.findings import Finding, check_document, installed_index
 from ollama_ls.client import OllamaError
 from ollama_ls.modelname import model_key
 from ollama_ls.scan import FileKind, Slot, scan
@@ -31,25 +33,47 @@ async def find_problems(
     model_keys: Sequence[str] = (),
     path: str | None = None,
     disabled: Collection[str] = (),
+    spelling: bool = True,
+    run: Runner | None = None,
+    scanner: Callable[[], list[Slot]] | None = None,
 ) -> list[Finding]:
-    slots = scan(text, kind, model_keys, path, disabled)
+    """`spelling=False` leaves out the by-spelling alternatives of names that are not installed
+    (the language server's quick fix finds them when asked; difflib over 1,000 names is slow).
+    `run` runs the CPU-bound steps (scan, check), e.g. in a worker thread so that the event loop
+    stays free; `scanner` replaces `scan` (the language server's incremental parse)."""
+    run = run or _inline
+    scanner = scanner or (lambda: scan(text, kind, model_keys, path, disabled))
+    slots = await run(scanner)
     models = await installed_models_if_known(tools)
-    names = None if models is None else [model.name for model in models]
+    index = None if models is None else installed_index([model.name for model in models])
     capabilities = {} if models is None else await _capabilities_of_used(tools, models, slots)
-    return check_document(
-        text, kind, names, capabilities, model_keys, server=tools.base_url, slots=slots
-    )
+    return await run(
+        lambda: check_document(
+            text, kind, index, capabilities, model_keys, server=tools.base_url, slots=slots,
+            spelling=spelling,
+        )
+    )  # fmt: skip
+
+
+T = TypeVar("T")
+Runner = Callable[[Callable[[], T]], Awaitable[T]]
+
+
+async def _inline(work: Callable[[], T]) -> T:
+    return work()
 
 
 async def _capabilities_of_used(
-    tools: OllamaEditorTools, models: list[ModelSummary], slots: Sequence[Slot]
+    tools: OllamaEditorTools,
+    models: list[ModelSummary],
+    slots: Sequence[Slot],
 ) -> dict[str, tuple[str, ...]]:
     """Capabilities of the installed models this document names: from the list when it has
     them, else from /api/show (cached)."""
-    used = {model_key(slot.value) for slot in slots if slot.value}
+    used = {_key(slot.value) for slot in slots if slot.value}
     capabilities: dict[str, tuple[str, ...]] = {}
     for model in models:
-        if model_key(model.name) not in used:
+        if _key(model.name) not in used:
             continue
         if model.capabilities:
             capabilities[model.name] = model.capabilities
@@ -59,3 +83,8 @@ async def _capabilities_of_used(
         except OllamaError:
             continue
     return capabilities
+
+
+@lru_cache(maxsize=4096)
+def _key(name: str) -> str:
+    return model_key(name)  # parsed once per name, not once per name per recheck

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
 from lsprotocol import types
 
@@ -36,44 +40,97 @@ def to_diagnostic(finding: Finding) -> types.Diagnostic:
     )
 
 
+T = TypeVar("T")
+
+
+class Recheck:
+    """One diagnostics run of one document. Its CPU-bound steps (scan, check) run in the
+    scheduler's worker thread, so the event loop keeps answering hover, completion and the other
+    documents meanwhile. `cancel()` (a newer edit arrived) skips the steps not started yet and
+    makes the waiting step raise `CancelledError` at once; nothing is published."""
+
+    def __init__(self, uri: str, executor: ThreadPoolExecutor) -> None:
+        self.uri = uri
+        self._executor = executor
+        self._cancelled = threading.Event()
+        self.task: asyncio.Task[None] | None = None
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled.is_set()
+
+    def cancel(self) -> None:
+        self._cancelled.set()
+        if self.task is not None:
+            self.task.cancel()
+
+    async def run(self, work: Callable[[], T]) -> T:
+        if self.cancelled:
+            raise asyncio.CancelledError
+        loop = asyncio.get_running_loop()
+
+        def step() -> T:
+            if self.cancelled:  # queued behind an older step and cancelled meanwhile
+                raise asyncio.CancelledError
+            return work()
+
+        result = await loop.run_in_executor(self._executor, step)
+        if self.cancelled:
+            raise asyncio.CancelledError
+        return result
+
+
 class DiagnosticsScheduler:
-    """One pending run per document: a newer edit replaces the waiting run."""
+    """One run per document: a newer edit cancels the waiting or running one."""
 
     def __init__(self, server: OllamaLanguageServer) -> None:
         self.server = server
-        self._pending: dict[str, asyncio.Task[None]] = {}
+        self._pending: dict[str, Recheck] = {}
+        # One worker: rechecks never compete with each other for the GIL, and a cancelled one
+        # gives the worker back after its current step.
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ollama-ls-check")
 
-    def schedule(self, uri: str, delay: float | None = None) -> None:
+    def running(self, uri: str) -> Recheck | None:
+        return self._pending.get(uri)
+
+    def schedule(self, uri: str, delay: float | None = None) -> Recheck:
         if delay is None:
             delay = self.server.settings.diagnostics.debounce_ms / 1000
         pending = self._pending.pop(uri, None)
         if pending is not None:
             pending.cancel()
-        self._pending[uri] = self.server.spawn(self._run(uri, delay), name=f"diagnostics {uri}")
+        recheck = Recheck(uri, self._executor)
+        self._pending[uri] = recheck
+        recheck.task = self.server.spawn(self._run(recheck, delay), name=f"diagnostics {uri}")
+        return recheck
 
     def refresh_all(self) -> None:
         for uri in open_config_uris(self.server):
             self.schedule(uri, delay=0)
 
-    async def _run(self, uri: str, delay: float) -> None:
+    async def _run(self, recheck: Recheck, delay: float) -> None:
+        uri = recheck.uri
         await asyncio.sleep(delay)
         found = config_document(self.server, uri)
         if found is None:
             return
         document, kind = found
+        source, version = document.source, document.version
         diagnostics: list[types.Diagnostic] = []
         if self.server.settings.diagnostics.enable:
             settings = self.server.settings
             findings = await find_problems(
-                self.server.tools, document.source, kind,
-                settings.model_keys, uri, settings.scan.disable,
+                self.server.tools, source, kind, settings.model_keys, uri, settings.scan.disable,
+                spelling=False, run=recheck.run,
             )  # fmt: skip
-            diagnostics = [to_diagnostic(finding) for finding in findings]
-        if self._pending.get(uri) is asyncio.current_task():
+            diagnostics = await recheck.run(lambda: [to_diagnostic(f) for f in findings])
+        if recheck.cancelled:
+            return
+        if self._pending.get(uri) is recheck:
             del self._pending[uri]
         self.server.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(
-                uri=uri, version=document.version, diagnostics=diagnostics
+                uri=uri, version=version, diagnostics=diagnostics
             )
         )
 

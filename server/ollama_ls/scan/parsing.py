@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+import threading
 from functools import cache
 
 import tree_sitter
@@ -23,8 +24,23 @@ _GRAMMARS = {
 
 
 @cache
+def _language(kind: FileKind) -> tree_sitter.Language:
+    return tree_sitter.Language(_GRAMMARS[kind]())
+
+
+_local = threading.local()
+
+
 def _parser(kind: FileKind) -> tree_sitter.Parser:
-    return tree_sitter.Parser(tree_sitter.Language(_GRAMMARS[kind]()))
+    """One parser per thread and kind: the language server scans in a worker thread while
+    hover and completion scan on the event loop's thread, and a parser is not thread-safe."""
+    parsers = getattr(_local, "parsers", None)
+    if parsers is None:
+        parsers = _local.parsers = {}
+    parser = parsers.get(kind)
+    if parser is None:
+        parser = parsers[kind] = tree_sitter.Parser(_language(kind))
+    return parser
 
 
 def parse(data: bytes, kind: FileKind) -> tree_sitter.Tree:
