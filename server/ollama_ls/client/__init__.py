@@ -27,7 +27,9 @@ from .errors import (
     error_from_response,
     error_from_transport,
 )
-from .host import DEFAULT_BASE_URL, go_host, parse_ollama_host, resolve_base_url
+from .host import DEFAULT_BASE_URL, go_host, parse_ollama_host
+from .redact import install_log_redaction, redact_text, redact_url, resolve_base_url
+from .signals import on_server_failure
 from .metrics import CallMetrics, MetricsSink
 from .streams import ChatStream, GenerateStream, PullStream
 from .wire import (
@@ -92,5 +94,11 @@ __all__ = [
     "error_from_transport",
     "go_host",
     "parse_ollama_host",
+    "on_server_failure",
+    "redact_text",
+    "redact_url",
     "resolve_base_url",
 ]
+
+# URLs in log lines (ours, httpx's, pygls') lose their user:password@.
+install_log_redaction()

@@ -71,7 +71,9 @@ class OllamaClient:
                 max_keepalive_connections=min(cfg.max_connections, 10),
             ),
             verify=_tls_verification(cfg),
-            follow_redirects=True,
+            # A redirect would carry the API key and custom headers to wherever it points:
+            # API calls never follow one (transport.open_response names the target instead).
+            follow_redirects=False,
             transport=transport,
         )
 

@@ -7,9 +7,10 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
-from .host import DEFAULT_BASE_URL, normalize_base_url, resolve_base_url
+from .host import DEFAULT_BASE_URL, normalize_base_url
+from .redact import basic_authorization, resolve_base_url, split_userinfo
 
 DEFAULT_CONNECT_TIMEOUT = 5.0
 DEFAULT_READ_TIMEOUT = 120.0
@@ -38,6 +39,18 @@ class ClientConfig(BaseModel):
     read_timeout: float = DEFAULT_READ_TIMEOUT
     pull_timeout: float = DEFAULT_PULL_TIMEOUT
     max_connections: int = 32
+    # `user:password` from the base URL: sent as HTTP Basic auth, never part of base_url.
+    userinfo: SecretStr | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _credentials_out_of_the_url(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("base_url"), str):
+            url, userinfo = split_userinfo(data["base_url"])
+            if userinfo is not None:
+                data = {**data, "base_url": url}
+                data.setdefault("userinfo", userinfo)
+        return data
 
     @field_validator("base_url")
     @classmethod
@@ -94,6 +107,8 @@ class ClientConfig(BaseModel):
         has_auth = any(name.lower() == "authorization" for name in headers)
         if self.api_key is not None and not has_auth:
             headers["Authorization"] = f"Bearer {self.api_key.get_secret_value()}"
+        elif self.userinfo is not None and not has_auth:
+            headers["Authorization"] = basic_authorization(self.userinfo.get_secret_value())
         return headers
 
 

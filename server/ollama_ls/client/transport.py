@@ -9,8 +9,16 @@ from typing import TypeVar
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from .errors import OllamaError, ProtocolError, error_from_response, error_from_transport
+from .errors import (
+    ConfigurationError,
+    OllamaError,
+    ProtocolError,
+    error_from_response,
+    error_from_transport,
+)
 from .ndjson import preview
+from .redact import redact_url
+from .signals import report_server_failure
 
 logger = logging.getLogger("ollama_ls.client")
 
@@ -37,6 +45,16 @@ class Target:
             read_timeout=self.read_timeout,
         )
 
+    def redirect_error(self, status: int, location: str) -> ConfigurationError:
+        shown = redact_url(location) or "(no Location header)"
+        return ConfigurationError(
+            f"{self.endpoint} answered HTTP {status}, a redirect to {shown}; ollama-ls does not "
+            "follow redirects, so the API key and headers never go to another address",
+            model=self.model, server=self.server, status=status,
+            suggestion="Set the base URL to the address the server redirects to (for example "
+            "https:// instead of http://), or fix the proxy in between.",
+        )
+
     def protocol_error(self, message: str, status: int | None = None) -> ProtocolError:
         return ProtocolError(
             message, model=self.model, server=self.server, status=status,
@@ -53,8 +71,17 @@ async def open_response(
     try:
         response = await http.send(request, stream=True)
     except httpx.HTTPError as exc:
-        raise target.transport_error(exc) from exc
+        error = target.transport_error(exc)
+        if isinstance(exc, httpx.TransportError):
+            report_server_failure(target.server)
+        raise error from exc
     logger.debug("%s %s -> %d", request.method, target.endpoint, response.status_code)
+    if response.is_redirect:
+        await response.aclose()
+        location = response.headers.get("location", "")
+        if location:
+            location = str(response.url.join(location))
+        raise target.redirect_error(response.status_code, location)
     if response.is_success and "text/html" not in response.headers.get("content-type", ""):
         return response
     try:

@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 def register(server: OllamaLanguageServer) -> None:
     @server.feature(types.INITIALIZE)
     async def initialize(ls: OllamaLanguageServer, params: types.InitializeParams) -> None:
-        await ls.apply_settings(params.initialization_options or {})
+        await ls.apply_settings(params.initialization_options or {}, initial=True)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     async def did_change_configuration(

@@ -14,7 +14,16 @@ from ollama_ls import __version__
 from ollama_ls.lsp.events import DocumentEvents
 from ollama_ls.lsp.operations import OperationRegistry
 from ollama_ls.lsp.protocol import OllamaProtocol
-from ollama_ls.lsp.settings import Settings, parse_settings
+from ollama_ls.client import redact_text
+from ollama_ls.lsp.settings import (
+    IGNORE_PROJECT_SETTINGS_ENV,
+    TRUST_KEY,
+    Settings,
+    ignore_project_settings_from_env,
+    parse_settings,
+    restrict_to_project_safe,
+    section_of,
+)
 from ollama_ls.facade import OllamaEditorTools
 
 log = logging.getLogger(__name__)
@@ -62,19 +71,69 @@ class OllamaLanguageServer(LanguageServer):
 
     # -- settings ---------------------------------------------------------------------------
 
-    async def apply_settings(self, raw: Any) -> None:
+    async def apply_settings(self, raw: Any, *, initial: bool = False) -> None:
+        """Settings from initializationOptions (`initial`) or a later change/pull.
+
+        Never raises: a bad value is reported once and its default used; settings the client
+        cannot be built from (a surprise the validators missed) fall back to the defaults.
+        Untrusted sources (docs/reliability.md, "settings a project can set") keep only
+        PROJECT_SAFE_KEYS; every other key keeps the user's own value.
+        """
+        if initial:
+            section = section_of(raw)
+            # Only the editor's own initializationOptions (or the environment) can say this.
+            self._trust_later_settings = section.get(TRUST_KEY) is not False
+            self._trusted_section = None if ignore_project_settings_from_env() else raw
+        trusted = self._trusted_section if hasattr(self, "_trusted_section") else raw
+        untrusted = ignore_project_settings_from_env() or (
+            not initial and not getattr(self, "_trust_later_settings", True)
+        )
+        if untrusted:
+            raw, ignored = restrict_to_project_safe(raw, trusted)
+            if ignored:
+                self._report(
+                    f"Ignored project-level settings {', '.join(sorted(ignored))}: "
+                    "project settings are not trusted here "
+                    f"({IGNORE_PROJECT_SETTINGS_ENV} or ollama.{TRUST_KEY}: false); "
+                    "set them in your user configuration or the environment."
+                )
         settings, problems = parse_settings(raw)
         for problem in problems:
-            if problem not in self._reported_problems:
-                self._reported_problems.add(problem)
-                self.show(problem, types.MessageType.Warning)
-        previous, self.settings = self.settings, settings
-        if previous.tools_config() != settings.tools_config():
-            old_tools, self.tools = self.tools, OllamaEditorTools(settings.tools_config())
+            self._report(problem)
+        try:
+            new_tools = (
+                OllamaEditorTools(settings.tools_config())
+                if self.settings.tools_config() != settings.tools_config()
+                else None
+            )
+        except Exception as error:  # noqa: BLE001 - a setting must never stop the server
+            log.warning("settings rejected: %s", type(error).__name__)
+            self._report(
+                f"Settings could not be used ({redact_text(str(error)).splitlines()[0]}); "
+                "using the defaults."
+            )
+            settings = Settings()
+            try:
+                new_tools = (
+                    OllamaEditorTools(settings.tools_config())
+                    if self.settings.tools_config() != settings.tools_config()
+                    else None
+                )
+            except Exception:  # noqa: BLE001 - e.g. a broken OLLAMA_HOST: keep what runs
+                log.warning("default settings rejected too; keeping the current ones")
+                return
+        self.settings = settings
+        if new_tools is not None:
+            old_tools, self.tools = self.tools, new_tools
             if self.started:
                 await self.attach_tools()
             # A pull or generation running on the old server finishes there.
             self.spawn(self._close_when_idle(old_tools), name="close old tools")
+
+    def _report(self, problem: str) -> None:
+        if problem not in self._reported_problems:
+            self._reported_problems.add(problem)
+            self.show(problem, types.MessageType.Warning)
 
     async def _close_when_idle(self, tools: OllamaEditorTools) -> None:
         while self.operations:

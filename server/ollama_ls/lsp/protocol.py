@@ -1,30 +1,315 @@
-"""pygls' protocol, taught to tell commands that their request was cancelled.
+"""pygls' protocol, hardened (docs/reliability.md, "Protocol robustness").
 
-In pygls 2.1 a `$/cancelRequest` for `workspace/executeCommand` answers the client with -32800
-but leaves the command running. We remember which request each handler task serves (a context
-variable is copied into the task when pygls creates it) and pass cancellations on to the server.
+- `$/cancelRequest` reaches commands: in pygls 2.1 a cancel for `workspace/executeCommand`
+  answers -32800 but leaves the command running. We remember which request each handler task
+  serves (a context variable is copied into the task) and pass cancellations on to the server.
+- Wrong-shaped params get -32602 (pygls raises inside its JSON decoder and answers nothing);
+  a message that is not JSON-RPC 2.0 gets -32600 and is never logged in full.
+- A second `initialize` is refused; completion, hover and the like on a document the editor
+  never opened answer empty instead of reading the disk.
+- Handled notifications no longer leave a future behind in `_request_futures`
+  (docs/pygls-request-futures-leak.md).
+- The framing loop caps a message's size, bounds header lines and resynchronises on the next
+  `Content-Length` header after garbage (`read_messages`, installed for every server below).
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
+import logging
+import os
+import re
+import threading
+from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
+from urllib.parse import unquote
 
+import pygls.server
+from lsprotocol import types
+from pygls.exceptions import JsonRpcException
 from pygls.protocol import LanguageServerProtocol
+from pygls.protocol.json_rpc import (
+    JsonRPCNotification,
+    JsonRPCRequestMessage,
+    JsonRPCResponseMessage,
+    ResponseError,
+    ResponseErrorMessage,
+)
+
+log = logging.getLogger(__name__)
 
 current_request_id: ContextVar[Any] = ContextVar("current_request_id", default=None)
 
+INVALID_REQUEST = -32600
+INVALID_PARAMS = -32602
+PARSE_ERROR = -32700
+
+# The largest message read; a 20 MB document fits, 1 TB does not. OLLAMA_LS_MAX_MESSAGE_BYTES.
+MAX_MESSAGE_BYTES = 64 * 1024 * 1024
+MAX_HEADER_LINE = 8 * 1024
+
+# Requests about one document: answered empty when the editor never opened it.
+DOCUMENT_REQUESTS = frozenset({
+    types.TEXT_DOCUMENT_COMPLETION,
+    types.TEXT_DOCUMENT_HOVER,
+    types.TEXT_DOCUMENT_INLINE_COMPLETION,
+    types.TEXT_DOCUMENT_CODE_ACTION,
+    types.TEXT_DOCUMENT_DOCUMENT_SYMBOL,
+    types.TEXT_DOCUMENT_DEFINITION,
+    types.TEXT_DOCUMENT_SIGNATURE_HELP,
+})
+
+# Custom requests' params: key -> the types allowed (None always is).
+CUSTOM_PARAMS: dict[str, dict[str, tuple[type, ...]]] = {
+    "ollama/capabilities": {"model": (str,)},
+    "ollama/models": {"force": (bool,)},
+    "ollama/validateModelName": {"name": (str,)},
+    "ollama/defaultModel": {},
+    "ollama/status": {"force": (bool,)},
+}
+
+
+class _Rejected:
+    """A message pygls cannot take: answered with an error (requests) or dropped."""
+
+    jsonrpc = "2.0"
+
+    def __init__(self, msg_id: Any, method: str, code: int, message: str) -> None:
+        self.id = msg_id
+        self.method = method
+        self.code = code
+        self.message = message
+
+
+def max_message_bytes() -> int:
+    try:
+        return int(os.environ.get("OLLAMA_LS_MAX_MESSAGE_BYTES", "")) or MAX_MESSAGE_BYTES
+    except ValueError:
+        return MAX_MESSAGE_BYTES
+
+
+def _position_problem(value: Any, depth: int = 0) -> str | None:
+    """Positions anywhere in the params: line and character must be integers >= 0."""
+    if depth > 8:
+        return None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key in ("position", "start", "end") and isinstance(item, dict):
+                for part in ("line", "character"):
+                    number = item.get(part)
+                    if isinstance(number, bool) or not isinstance(number, int):
+                        return f"{key}.{part} must be an integer"
+                    if number < 0:
+                        return f"{key}.{part} must not be negative"
+            problem = _position_problem(item, depth + 1)
+            if problem:
+                return problem
+    return None
+
+
+def _custom_params_problem(method: str, params: Any) -> str | None:
+    schema = CUSTOM_PARAMS.get(method)
+    if schema is None or params is None:
+        return None
+    if not isinstance(params, dict):
+        return "params must be an object"
+    for key, allowed in schema.items():
+        value = params.get(key)
+        if value is not None and (
+            not isinstance(value, allowed) or (bool not in allowed and isinstance(value, bool))
+        ):
+            return f"{key} must be {' or '.join(t.__name__ for t in allowed)}"
+    return None
+
 
 class OllamaProtocol(LanguageServerProtocol):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._initialize_answered = False
+
+    # -- decoding ---------------------------------------------------------------------------
+
+    def structure_message(self, data: dict[str, Any]) -> Any:
+        """pygls' decoder, except that a request it cannot read is answered -32602 rather
+        than dropped, and nothing of the message's content reaches the log."""
+        if "jsonrpc" not in data:
+            return data
+        method = data.get("method", "")
+        is_request = "id" in data and "method" in data
+        if is_request and isinstance(method, str):
+            problem = _position_problem(data.get("params")) or _custom_params_problem(
+                method, data.get("params")
+            )
+            if problem:
+                return _Rejected(data["id"], method, INVALID_PARAMS, f"Invalid params: {problem}")
+        try:
+            if "id" in data:
+                if "error" in data:
+                    return self._converter.structure(data, ResponseErrorMessage)
+                if "method" in data:
+                    request_type = self.get_message_type(method) or JsonRPCRequestMessage
+                    return self._converter.structure(data, request_type)
+                response_type = self._result_types.pop(data["id"], None) or JsonRPCResponseMessage
+                return self._converter.structure(data, response_type)
+            notification_type = self.get_message_type(method) or JsonRPCNotification
+            return self._converter.structure(data, notification_type)
+        except Exception as error:  # noqa: BLE001 - any shape of garbage
+            log.warning(
+                "Cannot read %s %r (%s)", "request" if is_request else "message",
+                method if isinstance(method, str) else "?", type(error).__name__,
+            )
+            msg_id = data.get("id") if is_request else None
+            return _Rejected(msg_id, str(method), INVALID_PARAMS, "Invalid params")
+
+    # -- dispatch ---------------------------------------------------------------------------
+
+    def handle_message(self, message: Any) -> None:
+        if isinstance(message, _Rejected):
+            if message.id is not None:
+                self._send_error(message.id, message.code, message.message)
+            return
+        if isinstance(message, dict) or getattr(message, "jsonrpc", None) != self.VERSION:
+            # pygls logs the whole message at WARNING: it can carry settings and documents.
+            log.warning("Ignoring a message that is not JSON-RPC 2.0")
+            if isinstance(message, dict) and "id" in message and "method" in message:
+                self._send_error(message["id"], INVALID_REQUEST, "Not a JSON-RPC 2.0 message")
+            return
+        super().handle_message(message)
+
+    def _send_error(self, msg_id: Any, code: int, message: str) -> None:
+        if not isinstance(msg_id, (int, str)) or isinstance(msg_id, bool):
+            msg_id = None
+        self._send_response(msg_id, error=ResponseError(code=code, message=message))
+
     def _handle_request(self, msg_id: Any, method_name: str, params: Any) -> None:
+        if method_name == types.INITIALIZE:
+            if self._initialize_answered:
+                self._send_error(msg_id, INVALID_REQUEST, "initialize was already called")
+                return
+            self._initialize_answered = True
+        if method_name in DOCUMENT_REQUESTS and not self._is_open(params):
+            self._send_response(msg_id, result=None)
+            return
         token = current_request_id.set(msg_id)
         try:
             super()._handle_request(msg_id, method_name, params)
         finally:
             current_request_id.reset(token)
 
+    def _is_open(self, params: Any) -> bool:
+        uri = getattr(getattr(params, "text_document", None), "uri", None)
+        workspace = self._workspace
+        if uri is None or workspace is None:
+            return True  # let the handler say what is wrong
+        documents = workspace.text_documents
+        return uri in documents or unquote(uri) in documents
+
     def _handle_cancel_notification(self, msg_id: Any) -> None:
         super()._handle_cancel_notification(msg_id)
         on_cancel = getattr(self._server, "request_cancelled", None)
         if on_cancel is not None:
             on_cancel(msg_id)
+
+    def _execute_handler(self, msg_id, handler, callback, args=None, kwargs=None) -> None:
+        """pygls keeps the future of every handled notification under a fresh uuid and never
+        removes it; forget each one when it is done (requests are removed by pygls)."""
+        super()._execute_handler(msg_id, handler, callback, args, kwargs)
+        future = self._request_futures.get(msg_id)
+        if future is None:
+            return
+
+        def forget(done: Any) -> None:
+            if self._request_futures.get(msg_id) is done:
+                del self._request_futures[msg_id]
+
+        future.add_done_callback(forget)
+
+
+# -- framing ------------------------------------------------------------------------------
+
+# Searched anywhere in a line: after skipped bytes the next header can follow on the same line.
+_CONTENT_LENGTH = re.compile(rb"content-length:[ \t]*(\S*)[ \t]*$", re.I)
+
+
+async def _read_line(reader: Any) -> bytes:
+    """One header line, at most MAX_HEADER_LINE bytes (a longer one is returned in pieces)."""
+    stdin = getattr(reader, "stdin", None)
+    if stdin is not None:  # pygls' StdinAsyncReader: readline on a worker thread
+        return await reader.loop.run_in_executor(reader.executor, stdin.readline, MAX_HEADER_LINE)
+    try:
+        return await reader.readline()
+    except (ValueError, asyncio.LimitOverrunError):  # asyncio.StreamReader past its limit
+        return await reader.read(MAX_HEADER_LINE)
+
+
+async def read_messages(
+    stop_event: threading.Event,
+    reader: Any,
+    protocol: Any,
+    logger: logging.Logger | None = None,
+    error_handler: Callable[[Exception, type[JsonRpcException]], Any] | None = None,
+) -> None:
+    """pygls' `run_async`, hardened: a message over `max_message_bytes()` or a bad header is
+    skipped with one log line and reading resumes at the next `Content-Length` header; a body
+    that is not JSON gets -32700. End of input ends the loop (and the server)."""
+    limit = max_message_bytes()
+    content_length: int | None = None
+    in_garbage = False
+    while not stop_event.is_set():
+        line = await _read_line(reader)
+        if not line:
+            break
+        match = _CONTENT_LENGTH.search(line.rstrip(b"\r\n"))
+        if match:
+            value = match.group(1)
+            length = int(value) if value.isdigit() and len(value) < 20 else None
+            if length is None or length > limit:
+                log.error(
+                    "Skipping a message of %s bytes (the limit is %d); waiting for the next one",
+                    value[:20].decode("ascii", "replace"), limit,
+                )
+                content_length, in_garbage = None, True
+            else:
+                content_length, in_garbage = length, False
+            continue
+        if line.strip():
+            if not in_garbage and content_length is None and not line.lower().startswith(
+                b"content-type"
+            ):
+                log.error("Skipping bytes that are not an LSP header; waiting for the next one")
+                in_garbage = True
+            continue
+        # A blank line ends the headers.
+        if content_length is None:
+            continue
+        length, content_length = content_length, None
+        try:
+            body = await reader.readexactly(length)
+        except asyncio.IncompleteReadError:
+            break
+        if len(body) < length:
+            break  # the editor went away mid-message
+        try:
+            message = json.loads(body, object_hook=protocol.structure_message)
+        except (ValueError, RecursionError) as error:
+            log.error("A message is not JSON (%s)", type(error).__name__)
+            protocol._send_response(
+                None, error=ResponseError(code=PARSE_ERROR, message="Parse error")
+            )
+            continue
+        try:
+            protocol.handle_message(message)
+        except Exception as exc:  # noqa: BLE001 - one bad message must not stop the loop
+            log.exception("Unable to handle a message")
+            if error_handler:
+                error_handler(exc, JsonRpcException)
+
+
+def install_framing() -> None:
+    """pygls' servers read with `pygls.server.run_async`: read with ours instead."""
+    pygls.server.run_async = read_messages
+
+
+install_framing()

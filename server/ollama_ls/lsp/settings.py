@@ -5,16 +5,46 @@ A bad value never stops the server: it is reported and its default is used inste
 
 from __future__ import annotations
 
+import os
 import re
+import ssl
 from typing import Any
 
+import httpx
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic.alias_generators import to_camel
 
+from ollama_ls.client import redact_text, resolve_base_url
 from ollama_ls.scan import RULE_IDS
 from ollama_ls.facade import ToolsConfig
 
 _GO_DURATION = re.compile(r"^-?(\d+(\.\d*)?(ns|us|µs|ms|s|m|h))+$|^-?0$")
+# RFC 9110 token characters for a header name; a value is visible ASCII, spaces and tabs.
+_HEADER_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+_HEADER_VALUE = re.compile(r"^[\t\x20-\x7e]*$")
+
+# Ranges outside which a number does harm (a request storm, a stalled editor); a value outside
+# is clamped to the nearest end, with a warning. (path, lowest, highest, unit)
+CLAMPS: tuple[tuple[tuple[str, ...], float, float, str], ...] = (
+    (("health_check_interval",), 1.0, 3600.0, "s"),
+    (("timeout",), 1.0, 3600.0, "s"),
+    (("model_cache_ttl",), 0.0, 86_400.0, "s"),
+    (("diagnostics", "debounce_ms"), 0, 10_000, "ms"),
+)
+
+# Settings a project may set in editors without workspace trust: they change what is shown,
+# never where requests go, what they carry, how often they are made, or what is downloaded.
+PROJECT_SAFE_KEYS: frozenset[tuple[str, ...]] = frozenset({
+    ("diagnostics", "enable"),
+    ("diagnostics", "debounceMs"),
+    ("scan", "disable"),
+    ("scan", "excludeFiles"),
+    ("modelKeys",),
+    ("inlineCompletion", "enable"),
+    ("inlineCompletion", "debounceMs"),
+})
+IGNORE_PROJECT_SETTINGS_ENV = "OLLAMA_LS_IGNORE_PROJECT_SETTINGS"
+TRUST_KEY = "trustProjectSettings"
 
 
 class _Section(BaseModel):
@@ -83,8 +113,47 @@ class Settings(_Section):
     @classmethod
     def _base_url_is_a_server(cls, value: str) -> str:
         value = value.strip()
-        if value and any(ch.isspace() for ch in value):
-            raise ValueError("a server address has no spaces, e.g. http://127.0.0.1:11434")
+        if value:
+            _check_server_url(value)
+        return value
+
+    @field_validator("fallback_urls")
+    @classmethod
+    def _fallbacks_are_servers(cls, value: list[str]) -> list[str]:
+        for url in value:
+            if url.strip():
+                _check_server_url(url.strip())
+        return value
+
+    @field_validator("ca_bundle")
+    @classmethod
+    def _ca_bundle_is_readable(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        try:
+            ssl.create_default_context(cafile=value)
+        except (OSError, ssl.SSLError, ValueError) as error:
+            reason = getattr(error, "strerror", None) or getattr(error, "reason", None) or error
+            raise ValueError(f"cannot read a PEM CA bundle there ({reason})") from None
+        return value
+
+    @field_validator("headers")
+    @classmethod
+    def _headers_can_be_sent(cls, value: dict[str, str]) -> dict[str, str]:
+        for name, item in value.items():
+            if not _HEADER_NAME.match(name):
+                raise ValueError("a header name is letters, digits and !#$%&'*+-.^_`|~ only")
+            if not _HEADER_VALUE.match(item):
+                raise ValueError(
+                    "a header value is printable ASCII on one line (encode anything else)"
+                )
+        return value
+
+    @field_validator("api_key")
+    @classmethod
+    def _api_key_can_be_sent(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _HEADER_VALUE.match(value.get_secret_value()):
+            raise ValueError("an API key is printable ASCII on one line")
         return value
 
     def tools_config(self) -> ToolsConfig:
@@ -121,13 +190,97 @@ def section_of(raw: Any) -> dict[str, Any]:
     return raw
 
 
+def _check_server_url(value: str) -> None:
+    """Raise ValueError (naming no credentials) unless httpx can send to this address."""
+    if any(ch.isspace() for ch in value):
+        raise ValueError("a server address has no spaces, e.g. http://127.0.0.1:11434")
+    try:
+        url = httpx.URL(resolve_base_url(explicit=value, env={}))
+    except Exception:
+        raise ValueError("not a server address; use e.g. http://127.0.0.1:11434") from None
+    if url.scheme not in ("http", "https") or not url.host:
+        raise ValueError("not an http(s) server address; use e.g. http://127.0.0.1:11434")
+
+
+def ignore_project_settings_from_env(env: Any = None) -> bool:
+    value = (os.environ if env is None else env).get(IGNORE_PROJECT_SETTINGS_ENV, "")
+    return value.strip().lower() not in ("", "0", "false", "no", "off")
+
+
+def restrict_to_project_safe(
+    raw: Any, trusted: dict[str, Any] | None
+) -> tuple[dict[str, Any], list[str]]:
+    """Keep only PROJECT_SAFE_KEYS from `raw`; every other key takes its value from `trusted`
+    (the user's own settings), or its default. Returns the section and the ignored keys."""
+    section = _nested_copy(section_of(raw))
+    merged = _nested_copy(section_of(trusted or {}))
+    merged.pop(TRUST_KEY, None)
+    ignored: list[str] = []
+    for path, value in _leaves(section):
+        if path in PROJECT_SAFE_KEYS:
+            _put(merged, path, value)
+        elif path != (TRUST_KEY,) and _get(section_of(trusted or {}), path) != value:
+            ignored.append("ollama." + ".".join(path))
+    return merged, ignored
+
+
+def _leaves(section: dict[str, Any], prefix: tuple[str, ...] = ()):
+    for key, value in section.items():
+        path = (*prefix, str(key))
+        if isinstance(value, dict) and prefix == () and key not in ("headers",):
+            yield from _leaves(value, path)
+        else:
+            yield path, value
+
+
+def _get(section: Any, path: tuple[str, ...]) -> Any:
+    for part in path:
+        if not isinstance(section, dict):
+            return None
+        section = section.get(part)
+    return section
+
+
+def _put(section: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
+    for part in path[:-1]:
+        if not isinstance(section.get(part), dict):
+            section[part] = {}
+        section = section[part]
+    section[path[-1]] = value
+
+
+def _clamp(settings: Settings, problems: list[str]) -> Settings:
+    for path, lowest, highest, unit in CLAMPS:
+        owner: Any = settings
+        for part in path[:-1]:
+            owner = getattr(owner, part)
+        value = getattr(owner, path[-1])
+        if value is None or lowest <= value <= highest:
+            continue
+        clamped = type(value)(min(max(value, lowest), highest))
+        object.__setattr__(owner, path[-1], clamped)
+        shown = ".".join(_camel(part) for part in path)
+        bound = "minimum" if value < lowest else "maximum"
+        problems.append(
+            f"Setting ollama.{shown}: {value!r} is past the {bound} "
+            f"({lowest:g}–{highest:g} {unit}); using {clamped!r}."
+        )
+    return settings
+
+
+def _camel(name: str) -> str:
+    return to_camel(name)
+
+
 def parse_settings(raw: Any) -> tuple[Settings, list[str]]:
-    """Settings from a raw section, and one message per invalid key (its default is used)."""
+    """Settings from a raw section, and one message per invalid key (its default is used) or
+    value clamped to its range (CLAMPS)."""
     data = _nested_copy(section_of(raw))
+    data.pop(TRUST_KEY, None)
     problems: list[str] = []
     for _ in range(50):  # each round removes at least one bad key
         try:
-            return Settings.model_validate(data), problems
+            return _clamp(Settings.model_validate(data), problems), problems
         except ValidationError as error:
             for detail in error.errors():
                 path = [str(part) for part in detail["loc"]]
@@ -187,4 +340,5 @@ def _default_for(path: list[str]) -> str:
 def _shown(value: Any, path: list[str]) -> str:
     if any("key" in part.lower() or "header" in part.lower() for part in path):
         return "a hidden value"
-    return repr(value)
+    shown = redact_text(repr(value))
+    return shown if len(shown) <= 200 else shown[:200] + "…"

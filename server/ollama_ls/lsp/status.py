@@ -8,11 +8,17 @@ from typing import Any
 
 from lsprotocol import types
 
+from ollama_ls.client import on_server_failure, redact_text, redact_url
 from ollama_ls.lsp.core import OllamaLanguageServer
 from ollama_ls.lsp.payloads import STATUS_METHOD, OllamaStatus, RunningModel, to_wire
 from ollama_ls.facade import OllamaEditorTools, Status
 
 log = logging.getLogger(__name__)
+
+# While Ollama is unreachable, probe after 1 s, then 2, 4 ... up to the health interval, so its
+# return shows within about a second or two instead of a whole interval.
+OFFLINE_FIRST_PROBE = 1.0
+
 
 def status_payload(status: Status) -> dict[str, Any]:
     """The wire shape: every key present, camelCase, as the TypeScript side expects."""
@@ -23,13 +29,13 @@ def status_payload(status: Status) -> dict[str, Any]:
     return to_wire(
         OllamaStatus(
             reachable=status.reachable,
-            base_url=status.base_url,
+            base_url=redact_url(status.base_url),
             version=status.version,
             model_count=status.model_count,
             running_models=running,
             latency_ms=status.latency_ms,
-            error=status.error,
-            suggestion=status.suggestion,
+            error=redact_text(status.error) if status.error else status.error,
+            suggestion=redact_text(status.suggestion) if status.suggestion else status.suggestion,
         )
     )
 
@@ -44,6 +50,20 @@ def register(server: OllamaLanguageServer) -> None:
 
     server.tools_listeners.append(watch)
 
+    def request_failed(base_url: str) -> None:
+        """A request could not reach a server: if it is the one in use, check now (mark it
+        offline at once) rather than at the next health check."""
+        if not server.started:
+            return
+        tools = server.tools
+        last = tools.last_status
+        if last is None or not last.reachable:
+            return
+        if base_url in (redact_url(tools.base_url), redact_url(last.base_url)):
+            server.spawn(tools.check_status(force=True), name="status-after-failure")
+
+    on_server_failure(request_failed)
+
     @server.feature(types.INITIALIZED)
     async def initialized(ls: OllamaLanguageServer, params: types.InitializedParams) -> None:
         ls.started = True
@@ -57,11 +77,20 @@ def register(server: OllamaLanguageServer) -> None:
 
 
 async def _poll(server: OllamaLanguageServer) -> None:
-    """Ask often; the tools' throttle and back-off decide when a request really goes out."""
+    """Ask often; the tools' throttle decides when a request really goes out. While the server
+    is down, probe on our own back-off from OFFLINE_FIRST_PROBE up to the health interval."""
+    offline_delay = OFFLINE_FIRST_PROBE
     while True:
         interval = server.settings.health_check_interval
-        await asyncio.sleep(min(interval, 5.0) / 2)
+        last = server.tools.last_status
+        offline = last is not None and not last.reachable
+        if offline:
+            await asyncio.sleep(min(offline_delay, interval))
+            offline_delay = min(offline_delay * 2, max(interval, OFFLINE_FIRST_PROBE))
+        else:
+            offline_delay = OFFLINE_FIRST_PROBE
+            await asyncio.sleep(min(interval, 5.0) / 2)
         try:
-            await server.tools.check_status()
+            await server.tools.check_status(force=offline)
         except Exception:  # the poll must outlive any surprise
             log.exception("status check failed")
