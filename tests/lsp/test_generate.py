@@ -249,3 +249,43 @@ async def test_replace_reported_as_a_minimal_diff_is_recognised(session, emulato
     assert "stopped" not in result
     assert session.editor.text(DOC) == "keep\nThe cat sat on the mat\nend\n"
     assert result["text"] == "The cat sat on the mat"
+
+
+async def test_a_cold_model_shows_that_it_is_loading_until_the_first_token(session, emulator):
+    session.editor.open(DOC, "def f():\n", "python")
+    emulator.set_rate(load_seconds=1.6)
+    emulator.set_response(["    return 1"])
+    assert "qwen2.5-coder:1.5b" not in {r.model.name for r in emulator.state.running.values()}
+    result = await execute(session, {"uri": DOC, "position": pos(1, 0), "model": "qwen2.5-coder:1.5b"})
+    assert result["text"] == "    return 1"
+    loading = [p for p in session.progress if p["kind"] == "generate" and "into memory" in (p.get("message") or "")]
+    assert loading and loading[0]["message"].startswith("loading qwen2.5-coder:1.5b into memory…")
+    assert any(p["message"].endswith(" s") for p in loading)  # it counts, not a frozen spinner
+    # Once loaded, no loading message.
+    session.progress.clear()
+    await execute(session, {"uri": DOC, "position": pos(1, 0), "model": "qwen2.5-coder:1.5b"})
+    assert not [p for p in session.progress if "into memory" in (p.get("message") or "")]
+
+
+async def test_thinking_inside_the_response_text_is_never_written(session, emulator):
+    session.editor.open(DOC, "Q:\n", "markdown")
+    emulator.set_response(["<thi", "nk>hmm, the answer", " is 42</think>", "\n\n forty", "-two"])
+    result = await execute(session, {"uri": DOC, "position": pos(0, 2), "model": "llama3.2"})
+    assert session.editor.text(DOC) == "Q: forty-two\n" and result["text"] == " forty-two"
+    messages = [p["message"] for p in session.progress if p["kind"] == "generate"]
+    assert "llama3.2 is thinking…" in messages
+
+
+async def test_think_and_context_length_settings_reach_ollama(lsp, emulator):
+    from tests.lsp.conftest import settings_for, start_session
+
+    session = await start_session(lsp, {"ollama": settings_for(emulator, think="low", contextLength=8192)})
+    await session.until(lambda: session.statuses)
+    session.editor.open(DOC, "Q:\n", "markdown")
+    emulator.set_response([" a"])
+    await execute(session, {"uri": DOC, "position": pos(0, 2), "model": "deepseek-r1:8b"})
+    await execute(session, {"uri": DOC, "position": pos(0, 2), "model": "llama3.2"})
+    thinking, plain = generate_requests(emulator)[-2].body, generate_requests(emulator)[-1].body
+    assert thinking["think"] == "low" and thinking["options"]["num_ctx"] == 8192
+    assert "think" not in plain and plain["options"]["num_ctx"] == 8192  # llama3.2 cannot think
+    await lsp.shutdown_session()

@@ -83,6 +83,8 @@ const SERVER_SETTINGS: Readonly<Record<string, (v: unknown) => boolean>> = {
     modelCacheTtl: isNumber,
     autoPull: isBoolean,
     keepAlive: orNull((v) => isString(v) || isNumber(v)),
+    contextLength: orNull((v) => isNumber(v) && (v as number) >= 256),
+    think: orNull((v) => isBoolean(v) || v === 'low' || v === 'medium' || v === 'high'),
     modelKeys: isStringArray,
     'diagnostics.enable': isBoolean,
     'diagnostics.debounceMs': isNumber,

@@ -22,3 +22,7 @@ class ToolsConfig:
     auto_pull: bool = False
     keep_alive: str | float | None = None
     default_model: str | None = None
+    # Sent as options.num_ctx with every generation; None leaves Ollama's default.
+    context_length: int | None = None
+    # Sent as `think` to models that can think (true/false or "low"/"medium"/"high"); None: theirs.
+    think: bool | str | None = None

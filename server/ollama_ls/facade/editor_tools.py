@@ -10,7 +10,7 @@ import asyncio
 import logging
 import os
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from ollama_ls.client import ClientConfig, OllamaClient, OllamaError, resolve_base_url
@@ -356,8 +356,28 @@ class OllamaEditorTools:
 
     def generate(self, model: str, **request: Any) -> GenerationStream:
         """A streamed /api/generate (prompt, suffix, system, raw, think, options ...), failed
-        over to another server only until its first chunk arrives."""
-        return GenerationStream(self.pool, model, self.generation_options(**request))
+        over to another server only until its first chunk arrives. The contextLength setting
+        goes in as options.num_ctx; the think setting only to models that can think."""
+        request = self.generation_options(**request)
+        if self.config.context_length is not None:
+            options = dict(request.get("options") or {})
+            options.setdefault("num_ctx", self.config.context_length)
+            request["options"] = options
+        return GenerationStream(
+            self.pool, model, request, self._think_option(model, request), self._running.clear
+        )
+
+    def _think_option(self, model: str, request: dict[str, Any]) -> Callable[[], Awaitable[dict]]:
+        async def option() -> dict[str, Any]:
+            if "think" in request or self.config.think is None:
+                return {}
+            try:
+                capabilities = await self.get_supported_capabilities(model)
+            except OllamaError:
+                return {}  # the generation itself will say what is wrong
+            return {"think": self.config.think} if capabilities.thinking else {}
+
+        return option
 
     async def embed(self, model: str, texts: str | list[str]) -> Embeddings:
         response = await self.pool.call(

@@ -18,6 +18,7 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 
 from ollama_ls.client import OllamaError
+from ollama_ls.modelname import model_key
 from ollama_ls.lsp.edit_tracking import EditConflict, GeneratedRegion, end_after_insert
 from ollama_ls.lsp.errors import request_failed
 from ollama_ls.lsp.core import OllamaLanguageServer
@@ -287,15 +288,39 @@ class Generation:
         except GenerationStopped:
             pass
 
+    async def _is_loaded(self) -> bool:
+        try:
+            running = await self.server.tools.running_models()
+        except OllamaError:
+            return True  # unknown: say nothing rather than something wrong
+        return any(model_key(model.name) == model_key(self.model) for model in running)
+
+    async def _report_loading(self, operation: Operation) -> None:
+        """Until the first chunk: a cold model takes seconds to load, show that it is moving."""
+        started = time.monotonic()
+        while True:
+            elapsed = time.monotonic() - started
+            suffix = f" {elapsed:.0f} s" if elapsed >= 1 else ""
+            operation.report(f"loading {self.model} into memory…{suffix}", force=True)
+            await asyncio.sleep(1.0)
+
     async def _consume(self, stream: Any, operation: Operation, started: float) -> None:
         last_flush = 0.0  # the first text goes out at once: it is what the user waits for
         first_token_at: float | None = None
         chunks = 0
+        said_thinking = False
+        loading = None if await self._is_loaded() else asyncio.ensure_future(self._report_loading(operation))
+        try:
+            await stream.__aenter__()
+        finally:
+            if loading is not None:
+                loading.cancel()
         async with stream:
             async for chunk in stream:
                 if chunk.thinking and first_token_at is None:
-                    # A thinking model writes nothing for a while: say why.
-                    operation.report(f"{self.model} is thinking…")
+                    # A thinking model writes nothing for a while: say why (once for sure).
+                    operation.report(f"{self.model} is thinking…", force=not said_thinking)
+                    said_thinking = True
                 if chunk.text:
                     chunks += 1
                     first_token_at = first_token_at or time.monotonic()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import re
 import ssl
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
@@ -93,10 +93,21 @@ class Settings(_Section):
     model_cache_ttl: float = Field(60.0, ge=0)
     auto_pull: bool = False
     keep_alive: str | float | None = None
+    # options.num_ctx for generation and ghost text; unset: Ollama's own default.
+    context_length: int | None = Field(None, ge=256, le=2_097_152)
+    # For models that can think: true/false, or "low"/"medium"/"high" (gpt-oss); unset: theirs.
+    think: bool | Literal["low", "medium", "high"] | None = None
     model_keys: list[str] = Field(default_factory=list)
     diagnostics: DiagnosticsSettings = Field(default_factory=DiagnosticsSettings)
     scan: ScanSettings = Field(default_factory=ScanSettings)
     inline_completion: InlineCompletionSettings = Field(default_factory=InlineCompletionSettings)
+
+    @field_validator("think", mode="before")
+    @classmethod
+    def _think_level(cls, value: Any) -> Any:
+        if value is None or isinstance(value, bool) or value in ("low", "medium", "high"):
+            return value
+        raise ValueError('use true, false, "low", "medium" or "high"')
 
     @field_validator("keep_alive")
     @classmethod
@@ -173,6 +184,8 @@ class Settings(_Section):
             auto_pull=self.auto_pull,
             keep_alive=self.keep_alive,
             default_model=self.model or None,
+            context_length=self.context_length,
+            think=self.think,
         )
 
 
