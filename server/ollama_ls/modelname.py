@@ -116,6 +116,14 @@ def strip_source_suffix(raw: str) -> tuple[str, str | None]:
     return value, source
 
 
+def is_cloud_name(name: str) -> bool:
+    """`gpt-oss:120b-cloud`, `kimi-k2:cloud`: a model Ollama runs on ollama.com."""
+    try:
+        return strip_source_suffix(name)[1] == "cloud"
+    except ModelRefError:
+        return False
+
+
 def model_key(name: str) -> str:
     """The key two names share when the server resolves them to the same model
     (`llama3.2` and `registry.ollama.ai/library/llama3.2:latest`)."""

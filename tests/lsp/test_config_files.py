@@ -243,3 +243,20 @@ async def test_scan_settings_switch_a_rule_off_and_exclude_files(lsp, emulator):
     await session.until(lambda: "model-not-installed" in session.codes(ok))
     assert session.diagnostics(excluded) == []
     await lsp.shutdown_session()
+
+
+async def test_hover_shows_the_context_a_loaded_model_runs_with_and_when_it_unloads(session, emulator):
+    uri = "file:///work/app/ctx.yaml"
+    session.editor.open(uri, "llm:\n  provider: ollama\n  model: llama3.2\n  embed_model: qwen2.5-coder:1.5b\n", "yaml")
+    loaded = await session.client.text_document_hover_async(
+        types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=position(2, 12))
+    )
+    running = next(iter(emulator.state.running.values()))
+    assert running.model.name == "llama3.2:latest"
+    assert f"131,072 max, running with {running.context_length:,}" in loaded.contents.value
+    assert "unloads at" in loaded.contents.value
+    cold = await session.client.text_document_hover_async(
+        types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=position(3, 18))
+    )
+    assert "32,768 max, Ollama's default when loaded" in cold.contents.value
+    assert "not loaded" in cold.contents.value

@@ -11,6 +11,7 @@ class RunningModelInfo:
     size: int
     size_vram: int
     expires_at: str | None
+    context_length: int | None = None  # the context it was loaded with
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,9 @@ class ModelDetails:
     license_first_line: str | None
     loaded: bool
     loaded_size_vram: int | None = None
+    loaded_context_length: int | None = None  # the context it runs with now
+    loaded_until: str | None = None  # when Ollama unloads it (keep_alive)
+    cloud: bool = False  # an Ollama Cloud model: runs remotely, needs `ollama signin`
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,9 @@ from ollama_ls.facade.models import ModelSummary, RunningModelInfo
 
 
 def running_info(model: Any) -> RunningModelInfo:
-    return RunningModelInfo(model.name, model.size, model.size_vram, iso(model.expires_at))
+    return RunningModelInfo(
+        model.name, model.size, model.size_vram, iso(model.expires_at), model.context_length or None
+    )
 
 
 def iso(value: Any) -> str | None:

@@ -18,11 +18,21 @@ def details_markdown(details: ModelDetails) -> str:
     if details.loaded:
         vram = details.loaded_size_vram
         loaded = f"**loaded now**{f' ({format_bytes(vram)} in VRAM)' if vram else ''}"
+        if details.loaded_until:
+            loaded += f", unloads at {details.loaded_until[:19].replace('T', ' ')}"
+    if details.cloud:
+        loaded = "**Ollama Cloud model**: runs on ollama.com (sign in with `ollama signin`)"
+    context = f"{details.context_length:,} max" if details.context_length else ""
+    if details.loaded_context_length:
+        context += f", running with {details.loaded_context_length:,}"
+    elif context:
+        context += ", Ollama's default when loaded (4k, 32k or 256k by the server's memory; "
+        context += "`OLLAMA_CONTEXT_LENGTH` or the `contextLength` setting changes it)"
     rows = [
         ("parameters", details.parameter_size),
         ("quantization", details.quantization),
         ("family", details.family),
-        ("context length", f"{details.context_length:,}" if details.context_length else ""),
+        ("context length", context),
         ("capabilities", ", ".join(details.capabilities)),
         ("size on disk", format_bytes(details.size) if details.size else ""),
         ("modified", (details.modified_at or "")[:19].replace("T", " ")),

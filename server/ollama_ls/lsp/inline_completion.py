@@ -41,6 +41,7 @@ async def complete(
     if capabilities.insert:
         request.update(prompt=context.prefix, suffix=context.suffix)
     else:
+        await _say_once_that_fim_is_missing(server, model)
         request.update(prompt=context.prefix, raw=True)
     text_parts: list[str] = []
     async with tools.generate(model, **request) as stream:
@@ -55,6 +56,31 @@ async def complete(
                 insert_text=text, range=types.Range(start=position, end=position)
             )
         ]
+    )
+
+
+_told_no_fim: set[str] = set()
+
+
+async def _say_once_that_fim_is_missing(server: OllamaLanguageServer, model: str) -> None:
+    """Ghost text works best with fill-in-the-middle; say once per model which ones have it."""
+    if model in _told_no_fim:
+        return
+    _told_no_fim.add(model)
+    try:
+        installed = await server.tools.list_available_models()
+    except OllamaError:
+        installed = []
+    able = [m.name for m in installed if "insert" in m.capabilities]
+    offer = (
+        f" Installed models that can: {', '.join(able[:5])} (set ollama.inlineCompletion.model)."
+        if able
+        else " Pull a code model that can, such as qwen2.5-coder, and set ollama.inlineCompletion.model."
+    )
+    server.show(
+        f"Ghost text: {model} cannot fill in the middle (no `insert` capability), so it only "
+        f"continues the text before the cursor.{offer}",
+        types.MessageType.Info,
     )
 
 
