@@ -264,3 +264,17 @@ async def test_unreachable_everywhere_raises_server_unreachable(emulator, clock)
     async with OllamaEditorTools(ToolsConfig(base_url=emulator.base_url), clock=clock) as tools:
         with pytest.raises(ServerUnreachable):
             await tools.list_available_models()
+
+
+async def test_default_model_for_generation_prefers_setting_workspace_then_loaded(emulator, clock):
+    config = ToolsConfig(base_url=emulator.base_url, default_model="llava:7b")
+    async with OllamaEditorTools(config, clock=clock) as tools:
+        assert await tools.resolve_default_model_name(["qwen2.5-coder:1.5b"]) == "llava:7b"
+    async with OllamaEditorTools(ToolsConfig(base_url=emulator.base_url), clock=clock) as tools:
+        # The workspace's most named installed model that writes text; a reasoning model, an
+        # embedding model and one not installed are passed over.
+        named = ["deepseek-r1:8b"] * 3 + ["nomic-embed-text"] * 3 + ["phi3:mini"] * 3
+        assert await tools.resolve_default_model_name([*named, "llama3:8b", "qwen2.5-coder:1.5b", "qwen2.5-coder:1.5b"]) == "qwen2.5-coder:1.5b"
+        # Nothing named: the loaded model (the emulator starts with llama3.2 loaded).
+        assert await tools.resolve_default_model_name([]) == "llama3.2:latest"
+        assert await tools.resolve_default_model_name(["deepseek-r1:8b"]) == "llama3.2:latest"

@@ -289,3 +289,13 @@ async def test_think_and_context_length_settings_reach_ollama(lsp, emulator):
     assert thinking["think"] == "low" and thinking["options"]["num_ctx"] == 8192
     assert "think" not in plain and plain["options"]["num_ctx"] == 8192  # llama3.2 cannot think
     await lsp.shutdown_session()
+
+
+async def test_without_a_model_generation_uses_the_one_the_workspace_names(session, emulator):
+    session.editor.open("file:///work/.continue/config.yaml",
+                        "models:\n  - name: Coder\n    provider: ollama\n    model: qwen2.5-coder:1.5b\n", "yaml")
+    session.editor.open(DOC, "x = ", "python")
+    emulator.set_response(["1"])
+    result = await execute(session, {"uri": DOC, "position": pos(0, 4)})
+    assert result["model"] == "qwen2.5-coder:1.5b"
+    assert generate_requests(emulator)[-1].body["model"] == "qwen2.5-coder:1.5b"

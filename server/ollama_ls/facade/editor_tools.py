@@ -10,7 +10,8 @@ import asyncio
 import logging
 import os
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections import Counter
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any
 
 from ollama_ls.client import ClientConfig, OllamaClient, OllamaError, resolve_base_url
@@ -33,6 +34,7 @@ from ollama_ls.facade.status_monitor import StatusMonitor
 from ollama_ls.facade.streams import Embeddings, GenerationStream, PullStatus, pull_status
 from ollama_ls.facade.ttl_cache import TtlCache
 from ollama_ls.listeners import Listeners
+from ollama_ls.modelname import is_cloud_name
 from ollama_ls.facade.wire_mapping import context_length, iso, running_info, summary
 
 log = logging.getLogger(__name__)
@@ -257,6 +259,9 @@ class OllamaEditorTools:
             license_first_line=license_text.splitlines()[0] if license_text else None,
             loaded=loaded is not None,
             loaded_size_vram=loaded.size_vram if loaded else None,
+            loaded_context_length=loaded.context_length if loaded else None,
+            loaded_until=loaded.expires_at if loaded else None,
+            cloud=is_cloud_name(name) or bool(getattr(show, "remote_host", None)),
         )
 
     async def running_models(self) -> list[RunningModelInfo]:
@@ -304,9 +309,24 @@ class OllamaEditorTools:
         ]
         return recommend(candidates, hardware)
 
-    async def resolve_default_model_name(self) -> str:
+    async def resolve_default_model_name(self, named_in_workspace: Sequence[str] = ()) -> str:
+        """The model to generate with when none is asked for: the setting; else an installed
+        model the workspace's own configs name (most named first); else a loaded model that
+        writes text; else the recommendation. Reasoning and embedding-only models only when
+        nothing else fits."""
         if self.config.default_model:
             return self.config.default_model
+        models = await self.list_available_models()
+        by_key = {model_key(m.name): m for m in models}
+        counts = Counter(model_key(name) for name in named_in_workspace if name.strip())
+        named = [by_key[key] for key, _ in counts.most_common() if key in by_key]
+        try:
+            running = [by_key[k] for k in (model_key(m.name) for m in await self.running_models()) if k in by_key]
+        except OllamaError:
+            running = []
+        for candidate in (*named, *running):
+            if _writes_text(candidate):
+                return candidate.name
         return (await self.get_default_model()).model
 
     # -- changes to the model store ---------------------------------------------------------
@@ -397,3 +417,12 @@ class OllamaEditorTools:
 
 
 __all__ = ["OllamaEditorTools", "SERVER_FAILURES"]
+
+
+def _writes_text(model: ModelSummary) -> bool:
+    """A general or code model: not embedding-only, not a reasoning model (which would think
+    before every completion). Unknown capabilities count as general."""
+    capabilities = set(model.capabilities)
+    if not capabilities:
+        return True
+    return "completion" in capabilities and "thinking" not in capabilities

@@ -13,6 +13,7 @@ from ollama_ls.facade.pull_tracker import PullTracker
 from ollama_ls.lsp.core import OllamaLanguageServer
 from ollama_ls.lsp.operations import Cancelled, Operation
 from ollama_ls.lsp.payloads import PullResult
+from ollama_ls.scan import file_kind_for, scan
 
 
 def first_argument(args: tuple[Any, ...]) -> dict[str, Any]:
@@ -63,3 +64,16 @@ async def pull_with_progress(server: OllamaLanguageServer, model: str) -> PullRe
     server.show(f"Pulled {model}.", types.MessageType.Info)
     await server.tools.check_status(force=True)
     return PullResult(model, "success", cancelled=False)
+
+
+def models_named_in_workspace(server: OllamaLanguageServer, kinds: tuple[str, ...]) -> list[str]:
+    """Model names the open config files give for slots of `kinds`, as often as they appear."""
+    names: list[str] = []
+    for uri, document in list(server.workspace.text_documents.items()):
+        kind = file_kind_for(uri, getattr(document, "language_id", None))
+        if kind is None:
+            continue
+        settings = server.settings
+        slots = scan(document.source, kind, settings.model_keys, uri, settings.scan.disable)
+        names += [slot.value for slot in slots if slot.kind in kinds]
+    return names

@@ -23,7 +23,11 @@ from ollama_ls.lsp.edit_tracking import EditConflict, GeneratedRegion, end_after
 from ollama_ls.lsp.errors import request_failed
 from ollama_ls.lsp.core import OllamaLanguageServer
 from ollama_ls.lsp.client_capabilities import supports_document_changes
-from ollama_ls.lsp.command_helpers import first_argument, pull_with_progress
+from ollama_ls.lsp.command_helpers import (
+    first_argument,
+    models_named_in_workspace,
+    pull_with_progress,
+)
 from ollama_ls.lsp.operations import Cancelled, Operation
 from ollama_ls.lsp.payloads import GenerateResult, PullResult, to_wire
 from ollama_ls.lsp.prompting import context_around, instruction_prompt
@@ -380,7 +384,8 @@ def register(server: OllamaLanguageServer) -> None:
             ls.show(message, types.MessageType.Error)
             raise JsonRpcInvalidParams(message)
         try:
-            model = request.model or await ls.tools.resolve_default_model_name()
+            named = models_named_in_workspace(ls, ("chat", "any"))
+            model = request.model or await ls.tools.resolve_default_model_name(named)
         except OllamaError as error:
             ls.show_error(error)
             raise request_failed(error) from error

@@ -14,6 +14,7 @@ from lsprotocol import types
 
 from ollama_ls.client import OllamaError
 from ollama_ls.lsp.documents import slot_under_cursor
+from ollama_ls.lsp.command_helpers import models_named_in_workspace
 from ollama_ls.lsp.core import OllamaLanguageServer
 from ollama_ls.lsp.prompting import context_around
 
@@ -29,7 +30,8 @@ async def complete(
         return None
     await asyncio.sleep(settings.debounce_ms / 1000)
     tools = server.tools
-    model = settings.model or await tools.resolve_default_model_name()
+    named = models_named_in_workspace(server, ("autocomplete",))
+    model = settings.model or await tools.resolve_default_model_name(named)
     capabilities = await tools.get_supported_capabilities(model)
     document = server.workspace.get_text_document(uri)
     context = context_around(document, position, context_lines=settings.context_lines)
