@@ -44,7 +44,12 @@ async def test_completion_offers_installed_models_first_in_every_file_type(
         emulator.state.installed.values(), key=lambda model: model.modified_ns, reverse=True
     )
     installed = [model.name for model in newest_first]
-    assert labels[: len(installed)] == installed
+    # Every installed model before the ones to pull; those matching what was typed (`lla`,
+    # `llama`) first, newest first among them.
+    assert sorted(labels[: len(installed)]) == sorted(installed)
+    typed = text.splitlines()[line][text.splitlines()[line].index("llama3.2") : character]
+    matching = [name for name in installed if name.startswith(typed)]
+    assert labels[: len(matching)] == matching
     first = items[0]
     # The edit replaces the whole value, tag included.
     value_start = text.splitlines()[line].index("llama3.2")

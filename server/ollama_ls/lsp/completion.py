@@ -7,6 +7,7 @@ from lsprotocol import types
 from ollama_ls.client import OllamaError
 from ollama_ls.lsp.documents import config_document, slot_under_cursor, to_lsp_range
 from ollama_ls.lsp.core import OllamaLanguageServer
+from ollama_ls.lsp.client_capabilities import supports_completion_resolve
 from ollama_ls.lsp.markup import completion_takes_markdown, markup
 from ollama_ls.modelname import model_key
 from ollama_ls.scan import FileKind, Slot, modelfile
@@ -26,13 +27,32 @@ def slot_edit(slot: Slot, name: str) -> types.TextEdit:
     return types.TextEdit(range=to_lsp_range(slot.range), new_text=text)
 
 
-def installed_item(
-    model: ModelSummary, slot: Slot, rank: int, markdown: bool = True
-) -> types.CompletionItem:
+# With a shared team server (1,000 models) a full list is ~400 KB per keystroke: the list is cut
+# here, the relevant items first, and marked incomplete so the client asks again as the user types.
+MAX_ITEMS = 100
+# Up to this many items the documentation is inlined (one round trip); above it, a client that can
+# resolve items gets it from `completionItem/resolve`.
+INLINE_DOCUMENTATION_UP_TO = 25
+
+
+def _installed_documentation(model: ModelSummary) -> str:
     facts = [model.family and f"family: {model.family}"]
     facts.append(f"capabilities: {', '.join(model.capabilities) or 'unknown'}")
     if model.context_length:
         facts.append(f"context length: {model.context_length:,}")
+    return "\n\n".join(fact for fact in facts if fact)
+
+
+def _pullable_documentation(entry: dict) -> str:
+    return (
+        f"Not installed yet ({entry['purpose']}). Pull it with "
+        f"`ollama pull {entry['name']}` or the Pull quick fix."
+    )
+
+
+def installed_item(
+    model: ModelSummary, slot: Slot, rank: int, markdown: bool = True, inline: bool = True
+) -> types.CompletionItem:
     detail = " · ".join(
         part for part in (model.parameter_size, model.quantization, format_bytes(model.size)) if part
     )
@@ -40,38 +60,96 @@ def installed_item(
         label=model.name,
         kind=types.CompletionItemKind.Module,
         detail=detail,
-        documentation=markup("\n\n".join(fact for fact in facts if fact), markdown),
+        documentation=markup(_installed_documentation(model), markdown) if inline else None,
         sort_text=f"0{rank:04d}",
         filter_text=model.name,
         text_edit=slot_edit(slot, model.name),
+        data=None if inline else {"installed": model.name},
     )
 
 
-def pullable_item(entry: dict, slot: Slot, rank: int, markdown: bool = True) -> types.CompletionItem:
+def pullable_item(
+    entry: dict, slot: Slot, rank: int, markdown: bool = True, inline: bool = True
+) -> types.CompletionItem:
     size = format_bytes(entry["size_gib"] * GIB)
     return types.CompletionItem(
         label=entry["name"],
         kind=types.CompletionItemKind.Reference,
         detail=f"not installed · {entry['parameter_size']} · {size} to pull",
-        documentation=markup(
-            f"Not installed yet ({entry['purpose']}). Pull it with "
-            f"`ollama pull {entry['name']}` or the Pull quick fix.",
-            markdown,
-        ),
+        documentation=markup(_pullable_documentation(entry), markdown) if inline else None,
         sort_text=f"1{rank:04d}",
         filter_text=entry["name"],
         text_edit=slot_edit(slot, entry["name"]),
+        data=None if inline else {"pullable": entry["name"]},
     )
 
 
-async def model_items(server: OllamaLanguageServer, slot: Slot) -> list[types.CompletionItem]:
+def typed_prefix(slot: Slot, position: types.Position | None) -> str:
+    """What the user has typed of the value, up to the cursor."""
+    if position is None or not slot.value or slot.range.start.line != position.line:
+        return slot.value
+    return slot.value[: max(0, position.character - slot.range.start.character)]
+
+
+def _matches(name: str, prefix: str) -> int:
+    """0: starts with the prefix (also after a namespace), 1: contains it, 2: neither."""
+    if not prefix:
+        return 0
+    name, prefix = name.lower(), prefix.lower()
+    if name.startswith(prefix) or name.rsplit("/", 1)[-1].startswith(prefix):
+        return 0
+    return 1 if prefix in name else 2
+
+
+def fits_kind(capabilities: tuple[str, ...], kind: str) -> bool:
+    """Whether a model with these capabilities suits a slot of this kind (unknown: it may)."""
+    if not capabilities or kind == "any":
+        return True
+    if kind == "embedding":
+        return "embedding" in capabilities
+    if kind == "autocomplete":
+        return "insert" in capabilities
+    return "completion" in capabilities  # chat
+
+
+def without_duplicates(models: list[ModelSummary], prefix: str = "") -> list[ModelSummary]:
+    """One name per digest (`llama3.2:3b` and `llama3.2:latest` are often the same model): the
+    one that matches what was typed, else the `latest` tag, else the first. Order kept."""
+    by_digest: dict[str, list[ModelSummary]] = {}
+    for model in models:
+        by_digest.setdefault(model.digest or model.name, []).append(model)
+    keep: set[str] = set()
+    for group in by_digest.values():
+        best = min(
+            group,
+            key=lambda m: (_matches(m.name, prefix), not m.name.endswith(":latest"), group.index(m)),
+        )
+        keep.add(best.name)
+    return [model for model in models if model.name in keep]
+
+
+def rank_installed(
+    installed: list[ModelSummary], kind: str, prefix: str = ""
+) -> list[ModelSummary]:
+    """Matching what was typed first, then suiting the slot's kind, then newest first."""
+    newest_first = sorted(installed, key=lambda model: model.modified_at, reverse=True)
+    unique = without_duplicates(newest_first, prefix)
+    order = {model.name: i for i, model in enumerate(unique)}
+    return sorted(
+        unique,
+        key=lambda m: (_matches(m.name, prefix), not fits_kind(m.capabilities, kind), order[m.name]),
+    )
+
+
+async def model_completion(
+    server: OllamaLanguageServer, slot: Slot, position: types.Position | None = None
+) -> types.CompletionList:
     try:
         installed = await server.tools.list_available_models()
     except OllamaError:
         installed = []
-    newest_first = sorted(installed, key=lambda model: model.modified_at, reverse=True)
-    markdown = completion_takes_markdown(server)
-    items = [installed_item(m, slot, rank, markdown) for rank, m in enumerate(newest_first)]
+    prefix = typed_prefix(slot, position)
+    ranked = rank_installed(installed, slot.kind, prefix)
     have = {model_key(model.name) for model in installed}
     suggestions = [
         entry
@@ -79,8 +157,43 @@ async def model_items(server: OllamaLanguageServer, slot: Slot) -> list[types.Co
         if model_key(entry["name"]) not in have
         and (slot.kind == "embedding") == (entry["purpose"] == "embedding")
     ]
-    items += [pullable_item(e, slot, rank, markdown) for rank, e in enumerate(suggestions)]
-    return items
+    suggestions.sort(key=lambda entry: _matches(entry["name"], prefix))  # stable: best first
+    total = len(ranked) + len(suggestions)
+    if total > MAX_ITEMS and prefix:
+        # Too many to send them all: what does not match the typed text goes first (the client
+        # asks again as the user types, since the list is incomplete).
+        ranked = [m for m in ranked if _matches(m.name, prefix) < 2]
+        suggestions = [e for e in suggestions if _matches(e["name"], prefix) < 2]
+    ranked = ranked[:MAX_ITEMS]
+    suggestions = suggestions[: MAX_ITEMS - len(ranked)]
+    markdown = completion_takes_markdown(server)
+    inline = len(ranked) + len(suggestions) <= INLINE_DOCUMENTATION_UP_TO or not (
+        supports_completion_resolve(server.client_capabilities)
+    )
+    items = [installed_item(m, slot, rank, markdown, inline) for rank, m in enumerate(ranked)]
+    items += [pullable_item(e, slot, rank, markdown, inline) for rank, e in enumerate(suggestions)]
+    return types.CompletionList(is_incomplete=len(items) < total, items=items)
+
+
+async def resolve_item(
+    server: OllamaLanguageServer, item: types.CompletionItem
+) -> types.CompletionItem:
+    """Fill in the documentation left out of a long list."""
+    data = item.data if isinstance(item.data, dict) else {}
+    markdown = completion_takes_markdown(server)
+    if isinstance(name := data.get("installed"), str):
+        try:
+            installed = await server.tools.list_available_models()
+        except OllamaError:
+            installed = []
+        model = next((m for m in installed if m.name == name), None)
+        if model is not None:
+            item.documentation = markup(_installed_documentation(model), markdown)
+    elif isinstance(name := data.get("pullable"), str):
+        entry = next((e for e in pullable_suggestions() if e["name"] == name), None)
+        if entry is not None:
+            item.documentation = markup(_pullable_documentation(entry), markdown)
+    return item
 
 
 def modelfile_items(text: str, position: types.Position) -> list[types.CompletionItem]:
@@ -112,7 +225,7 @@ def modelfile_items(text: str, position: types.Position) -> list[types.Completio
 def register(server: OllamaLanguageServer) -> None:
     @server.feature(
         types.TEXT_DOCUMENT_COMPLETION,
-        types.CompletionOptions(trigger_characters=TRIGGER_CHARACTERS),
+        types.CompletionOptions(trigger_characters=TRIGGER_CHARACTERS, resolve_provider=True),
     )
     async def completion(
         ls: OllamaLanguageServer, params: types.CompletionParams
@@ -124,8 +237,14 @@ def register(server: OllamaLanguageServer) -> None:
         position = params.position
         slot = slot_under_cursor(ls, params.text_document.uri, position)
         if slot is not None:
-            return types.CompletionList(is_incomplete=False, items=await model_items(ls, slot))
+            return await model_completion(ls, slot, position)
         if kind is FileKind.MODELFILE:
             items = modelfile_items(document.source, position)
             return types.CompletionList(is_incomplete=False, items=items) if items else None
         return None
+
+    @server.feature(types.COMPLETION_ITEM_RESOLVE)
+    async def completion_resolve(
+        ls: OllamaLanguageServer, item: types.CompletionItem
+    ) -> types.CompletionItem:
+        return await resolve_item(ls, item)
