@@ -64,12 +64,14 @@ export function answerConfiguration(items: ReadonlyArray<{ section?: string; sco
 }
 
 /** Writes `ollama.model` where it takes effect for the server (the primary folder's settings):
- * that folder when it sets it, else the workspace when it does, else the user. */
+ * that folder when it sets it, else the workspace when it does, else the user. In Restricted
+ * Mode only the user's value counts (settings.ts), so it goes there. */
 export async function writeDefaultModel(model: string): Promise<void> {
     const configuration = vscode.workspace.getConfiguration(CONFIG_SECTION, primaryWorkspaceFolder()?.uri);
     const inspection = configuration.inspect('model');
-    const target =
-        inspection?.workspaceFolderValue !== undefined
+    const target = !vscode.workspace.isTrusted
+        ? vscode.ConfigurationTarget.Global
+        : inspection?.workspaceFolderValue !== undefined
             ? vscode.ConfigurationTarget.WorkspaceFolder
             : inspection?.workspaceValue !== undefined
               ? vscode.ConfigurationTarget.Workspace

@@ -6,8 +6,9 @@
 // by a Python test from server/ollama_ls/lsp/settings.py).
 //
 // In an untrusted workspace (Restricted Mode) the workspace and folder values of the settings
-// that choose where requests go (and what runs) are ignored: only the user's own value counts,
-// so a cloned repository cannot send code or the API key to its own server.
+// that choose where requests go, what runs, and what traffic, downloads or load they cause are
+// ignored: only the user's own value counts, so a cloned repository can neither send code or the
+// API key to its own server nor make Ollama pull, load or poll on its behalf.
 
 /** What `WorkspaceConfiguration.inspect(key)` returns (the parts we use). */
 export interface SettingInspection<T = unknown> {
@@ -36,6 +37,10 @@ export interface ServerSettings {
     autoPull: boolean;
     /** A Go duration or seconds; null or empty: Ollama's own default. */
     keepAlive: string | number | null;
+    /** `options.num_ctx` for generation and ghost text; null: the model's or Ollama's default. */
+    contextLength: number | null;
+    /** Thinking for models that can; null: the model's default. */
+    think: boolean | 'low' | 'medium' | 'high' | null;
     modelKeys: string[];
     diagnostics: { enable: boolean; debounceMs: number };
     scan: { disable: string[]; excludeFiles: string[] };
@@ -48,8 +53,13 @@ export interface InitializationOptions {
     ollama: ServerSettings;
 }
 
-/** Settings whose workspace values are ignored until the workspace is trusted. */
+/**
+ * Settings whose workspace values are ignored until the workspace is trusted (only the user's own
+ * value or the default counts). Kept equal to package.json's
+ * `capabilities.untrustedWorkspaces.restrictedConfigurations` (a unit test checks).
+ */
 export const RESTRICTED_SETTINGS: readonly string[] = [
+    // Where requests go, with which credentials, and what runs.
     'baseUrl',
     'fallbackUrls',
     'headers',
@@ -57,6 +67,22 @@ export const RESTRICTED_SETTINGS: readonly string[] = [
     'caBundle',
     'server.path',
     'server.python',
+    // What causes traffic, downloads or load on the Ollama machine: a cloned repository could
+    // otherwise start a multi-GB pull (autoPull + model), load a huge model or context into
+    // memory and keep it there (model, contextLength, keepAlive), hold requests open (timeout),
+    // poll Ollama many times a second (healthCheckInterval, modelCacheTtl), or send a generation
+    // on every keystroke (inlineCompletion.*).
+    'autoPull',
+    'model',
+    'keepAlive',
+    'timeout',
+    'healthCheckInterval',
+    'modelCacheTtl',
+    'contextLength',
+    'inlineCompletion.enable',
+    'inlineCompletion.model',
+    'inlineCompletion.maxTokens',
+    'inlineCompletion.debounceMs',
 ];
 
 const isString = (v: unknown): boolean => typeof v === 'string';

@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import {
     answerConfigurationItems,
     buildInitializationOptions,
@@ -9,9 +11,10 @@ import {
     effectiveLevel,
     effectiveValue,
     ignoredWorkspaceSettings,
+    RESTRICTED_SETTINGS,
     SERVER_SETTING_KEYS,
 } from '../../src/settings';
-import { contributedSettings, packageInspector as inspector } from './packageJson';
+import { contributedSettings, packageInspector as inspector, ROOT } from './packageJson';
 
 const cloned = inspector({
     baseUrl: { globalValue: 'http://localhost:11434', workspaceValue: 'https://attacker.example' },
@@ -78,15 +81,75 @@ test('trusted workspace: workspace and folder values win', () => {
     assert.equal(ollama.inlineCompletion.enable, true);
 });
 
-test('restricted mode drops workspace baseUrl, fallbackUrls, headers; keeps harmless ones', () => {
+test('restricted mode drops workspace baseUrl, fallbackUrls, headers, model, ghost text', () => {
     const { ollama } = buildInitializationOptions(cloned, false);
     assert.equal(ollama.baseUrl, 'http://localhost:11434');
     assert.deepEqual(ollama.fallbackUrls, []);
     assert.deepEqual(ollama.headers, { 'X-Team': 'mine' });
     assert.equal(ollama.verifyTls, true);
     assert.equal(ollama.caBundle, null);
-    assert.equal(ollama.model, 'qwen2.5-coder:7b');
-    assert.equal(ollama.inlineCompletion.enable, true);
+    assert.equal(ollama.model, 'llama3.2', "the user's model, not the workspace's");
+    assert.equal(ollama.inlineCompletion.enable, false, 'the default, not the workspace value');
+});
+
+// Issue 13 item 4: a cloned repository must not make Ollama pull, load or poll on its behalf.
+const storm = inspector({
+    autoPull: { workspaceValue: true },
+    model: { workspaceValue: 'llama3.1:405b' },
+    keepAlive: { workspaceValue: -1 },
+    timeout: { workspaceFolderValue: 86400 },
+    healthCheckInterval: { globalValue: 10, workspaceValue: 1e-6 },
+    modelCacheTtl: { workspaceValue: 0 },
+    contextLength: { workspaceValue: 1_000_000 },
+    'inlineCompletion.enable': { globalValue: true, workspaceValue: true },
+    'inlineCompletion.model': { workspaceValue: 'llama3.1:405b' },
+    'inlineCompletion.maxTokens': { workspaceValue: 100_000 },
+    'inlineCompletion.debounceMs': { workspaceValue: 0 },
+    'diagnostics.debounceMs': { workspaceValue: 500 },
+    modelKeys: { workspaceValue: ['llm_model'] },
+    'scan.disable': { workspaceFolderValue: ['env'] },
+    think: { workspaceValue: false },
+});
+
+test('restricted mode: settings that cause traffic, downloads or load come from the user settings only', () => {
+    const untrusted = buildServerSettings(storm, false);
+    assert.equal(untrusted.autoPull, false, 'no multi-GB download started by the workspace');
+    assert.equal(untrusted.model, '');
+    assert.equal(untrusted.keepAlive, null);
+    assert.equal(untrusted.timeout, null);
+    assert.equal(untrusted.healthCheckInterval, 10, "the user's interval, not 1e-6 s");
+    assert.equal(untrusted.modelCacheTtl, 60);
+    assert.equal(untrusted.contextLength, null);
+    assert.deepEqual(untrusted.inlineCompletion, { enable: true, model: '', maxTokens: 64, contextLines: 50, debounceMs: 150 });
+    // What only shapes what the server reports stays per workspace.
+    assert.equal(untrusted.diagnostics.debounceMs, 500);
+    assert.deepEqual(untrusted.modelKeys, ['llm_model']);
+    assert.deepEqual(untrusted.scan.disable, ['env']);
+    assert.equal(untrusted.think, false);
+    // Trusted: the workspace decides.
+    const trusted = buildServerSettings(storm, true);
+    assert.equal(trusted.autoPull, true);
+    assert.equal(trusted.model, 'llama3.1:405b');
+    assert.equal(trusted.keepAlive, -1);
+    assert.equal(trusted.timeout, 86400);
+    assert.equal(trusted.healthCheckInterval, 1e-6);
+    assert.equal(trusted.inlineCompletion.debounceMs, 0);
+    assert.deepEqual(ignoredWorkspaceSettings(storm, false), [
+        'ollama.autoPull', 'ollama.model', 'ollama.keepAlive', 'ollama.timeout', 'ollama.healthCheckInterval', 'ollama.modelCacheTtl',
+        'ollama.contextLength', 'ollama.inlineCompletion.enable', 'ollama.inlineCompletion.model', 'ollama.inlineCompletion.maxTokens',
+        'ollama.inlineCompletion.debounceMs',
+    ]);
+});
+
+test("package.json's restrictedConfigurations are exactly RESTRICTED_SETTINGS, each a contributed setting", () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    const declared: string[] = pkg.capabilities.untrustedWorkspaces.restrictedConfigurations;
+    assert.deepEqual(declared, RESTRICTED_SETTINGS.map((key) => `ollama.${key}`));
+    const contributed = contributedSettings();
+    for (const key of declared) assert.ok(contributed[key], `${key} is not a contributed setting`);
+    for (const key of ['autoPull', 'model', 'keepAlive', 'timeout', 'healthCheckInterval', 'modelCacheTtl', 'contextLength', 'inlineCompletion.enable', 'inlineCompletion.model']) {
+        assert.ok(RESTRICTED_SETTINGS.includes(key), `${key} is not restricted`);
+    }
 });
 
 test('restricted mode drops workspace server.* for the launch', () => {
@@ -103,7 +166,10 @@ test('launch settings say where they were set (a relative path is taken from the
 });
 
 test('ignored workspace settings are listed for the log', () => {
-    assert.deepEqual(ignoredWorkspaceSettings(cloned, false), ['ollama.baseUrl', 'ollama.fallbackUrls', 'ollama.headers', 'ollama.verifyTls', 'ollama.caBundle', 'ollama.server.python']);
+    assert.deepEqual(ignoredWorkspaceSettings(cloned, false), [
+        'ollama.baseUrl', 'ollama.fallbackUrls', 'ollama.headers', 'ollama.verifyTls', 'ollama.caBundle', 'ollama.server.python', 'ollama.model',
+        'ollama.inlineCompletion.enable',
+    ]);
     assert.deepEqual(ignoredWorkspaceSettings(cloned, true), []);
 });
 
