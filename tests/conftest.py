@@ -8,7 +8,7 @@ pytest_plugins = ["ollama_ls.emulator.pytest_plugin"]
 
 # Tests that start `ollama-ls` as a subprocess (the language server over stdio, the CLI) are
 # end to end: `pytest -m "not e2e"` (./scripts/test --fast) leaves them out.
-_E2E_FOLDERS = {"lsp", "cli"}
+_E2E_FOLDERS = {"lsp", "cli", "reliability"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -313,3 +313,96 @@ def install_framing() -> None:
 
 
 install_framing()
+
+
+# -- big documents: pygls' position arithmetic at C speed ------------------------------------
+#
+# pygls 2.1 converts every incremental change's range by walking the line one character at a
+# time in Python (3 s per keystroke in a 2.5 MB one-line JSON, with the event loop blocked), and
+# rebuilds the document line by line. The replacements below give the same results (checked
+# against pygls' own in tests/reliability/test_big_documents.py) using str methods.
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+def _utf16_units(text: str) -> int:
+    if text.isascii():
+        return len(text)
+    return len(text) + sum(1 for _ in _ASTRAL.finditer(text))
+
+
+def _utf16_index(line: str, units: int) -> int:
+    """The code point index at `units` UTF-16 code units into `line` (pygls' rounding)."""
+    if line.isascii() or not _ASTRAL.search(line):
+        return min(units, len(line))
+    index = seen = 0
+    for match in _ASTRAL.finditer(line):
+        # characters before this astral one count 1 unit each
+        if seen + (match.start() - index) >= units:
+            return index + (units - seen)
+        seen += match.start() - index
+        index = match.start()
+        seen += 2
+        index += 1
+        if seen >= units:
+            return index
+    return min(index + (units - seen), len(line))
+
+
+_originals: dict[str, Any] = {}
+
+
+def install_fast_positions() -> None:
+    from pygls.workspace import position_codec, text_document
+
+    if _originals:
+        return
+
+    utf16 = position_codec.Utf16
+    utf16.num_units = lambda self, chars: _utf16_units(chars)  # type: ignore[method-assign]
+    utf16.column_from_utf32 = (  # type: ignore[method-assign]
+        lambda self, line, column: _utf16_units(line[:column])
+    )
+    original_from_client = position_codec.PositionCodec.position_from_client_units
+    _originals["position_from_client_units"] = original_from_client
+
+    def position_from_client_units(self, lines, position):
+        if not isinstance(self.impl, utf16) or position.line >= len(lines) or not lines:
+            return original_from_client(self, lines, position)
+        line = lines[position.line].replace("\r\n", "\n")
+        client_len = _utf16_units(line)
+        if client_len == 0:
+            return position_codec.ServerTextPosition(position.line, 0)
+        if position.character > client_len:
+            position.character = client_len - 1
+        return position_codec.ServerTextPosition(
+            line=position.line, character=_utf16_index(line, position.character)
+        )
+
+    position_codec.PositionCodec.position_from_client_units = position_from_client_units
+
+    original_apply = text_document.TextDocument._apply_incremental_change
+    _originals["apply_incremental_change"] = original_apply
+
+    def apply_incremental_change(self, change) -> None:
+        lines = self.lines
+        found = self._position_codec.range_from_client_units(lines, change.range)
+        start, end = found.start, found.end
+        if (
+            start.line >= len(lines)
+            or end.line >= len(lines)
+            or (end.line, end.character) < (start.line, start.character)
+        ):
+            original_apply(self, change)  # the rare shapes: pygls' own behaviour
+            return
+        source = self.source
+        start_at = sum(map(len, lines[: start.line]))
+        end_at = start_at + sum(map(len, lines[start.line : end.line]))
+        start_at += min(start.character, len(lines[start.line]))
+        end_at += min(end.character, len(lines[end.line]))
+        self._source = source[:start_at] + change.text + source[end_at:]
+
+    text_document.TextDocument._apply_incremental_change = apply_incremental_change
+
+
+install_fast_positions()
