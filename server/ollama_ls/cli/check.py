@@ -11,6 +11,8 @@ from pathlib import Path
 from ollama_ls.findings import Finding
 from ollama_ls.cli.config_files import config_files
 from ollama_ls.scan import RULE_IDS, file_kind_for
+from ollama_ls.cli.advice import redact
+from ollama_ls.cli.commands import probe_status
 from ollama_ls.facade import OllamaEditorTools, ToolsConfig
 from ollama_ls.facade.document_problems import find_problems
 
@@ -50,11 +52,11 @@ async def run_check(args: argparse.Namespace) -> int:
     results: list[dict] = []
     exit_code = 2 if missing else 0
     async with OllamaEditorTools(ToolsConfig(base_url=args.server)) as tools:
-        status = await tools.check_status(force=True)
+        status = await probe_status(tools)
         if not status.reachable:
             print(
-                f"note: Ollama is not reachable at {status.base_url}; only model names are "
-                "checked, not whether they are installed.",
+                f"note: Ollama is not reachable at {redact(status.base_url)}; only model names "
+                "are checked, not whether they are installed.",
                 file=sys.stderr,
             )
         existing = [path for path in args.files if path not in missing]

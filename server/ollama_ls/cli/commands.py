@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import dataclasses
 import json
 import sys
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -14,31 +16,76 @@ from rich.progress import (
     BarColumn,
     DownloadColumn,
     Progress,
+    ProgressColumn,
+    Task,
     TaskProgressColumn,
     TextColumn,
-    TimeRemainingColumn,
-    TransferSpeedColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
+from ollama_ls.cli.advice import redact, render_error, reword
 from ollama_ls.client import OllamaError
+from ollama_ls.client import host as ollama_host
 from ollama_ls.facade import OllamaEditorTools, ToolsConfig
+from ollama_ls.facade.models import Status
 from ollama_ls.facade.pull_tracker import PullTracker, format_bytes
 
 Handler = Callable[[OllamaEditorTools, argparse.Namespace], Awaitable[int]]
 
-# Piped output is not cut to 80 columns: scripts read whole names.
-stdout = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 240)
+# Terminal width in a terminal; COLUMNS when set; else 80 (rich's rules).
+stdout = Console(highlight=False, soft_wrap=True)
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+# `status` and the first probe of `check` wait this long in all, whatever OLLAMA_TIMEOUT says
+# for generations: a server that accepts and never answers is "not answering" after 5 s.
+PROBE_TIMEOUT = 5.0
+EMULATOR_HINT = (
+    "No Ollama at hand? Try everything on the bundled emulator: "
+    "python -m ollama_ls.emulator --port 11434"
+)
+
+_partial_line = False  # stdout has text without its newline (a generation in progress)
+
+
+def end_partial_line() -> None:
+    """Finish a line of streamed text so that what follows (Cancelled.) starts its own."""
+    global _partial_line
+    if _partial_line:
+        sys.stdout.write("\n")
+        sys.stdout.flush()
+        _partial_line = False
+
+
+def tools_config(args: argparse.Namespace, **overrides: Any) -> ToolsConfig:
+    return ToolsConfig(
+        base_url=args.server, ca_bundle=getattr(args, "ca_bundle", None), **overrides
+    )
 
 
 async def run(handler: Handler, args: argparse.Namespace) -> int:
-    async with OllamaEditorTools(ToolsConfig(base_url=args.server)) as tools:
+    async with OllamaEditorTools(tools_config(args)) as tools:
         try:
             return await handler(tools, args)
         except OllamaError as error:
-            stderr.print(str(error), markup=False)
+            end_partial_line()
+            stderr.print(render_error(error), markup=False)
             return 1
+
+
+async def probe_status(tools: OllamaEditorTools) -> Status:
+    """`check_status` that gives up after PROBE_TIMEOUT, as an unreachable Status."""
+    try:
+        return await asyncio.wait_for(tools.check_status(force=True), PROBE_TIMEOUT)
+    except (TimeoutError, asyncio.TimeoutError):
+        return Status(
+            reachable=False,
+            base_url=tools.base_url,
+            error=f"Ollama at {tools.base_url} accepted the connection but did not answer "
+            f"within {PROBE_TIMEOUT:g} s",
+            suggestion="It may be starting, loading a model or stuck: check it (ollama ps, "
+            "its server log) and retry.",
+        )
 
 
 def print_json(value: Any) -> None:
@@ -46,22 +93,39 @@ def print_json(value: Any) -> None:
         value = dataclasses.asdict(value)
     elif isinstance(value, list):
         value = [dataclasses.asdict(v) if dataclasses.is_dataclass(v) else v for v in value]
-    sys.stdout.write(json.dumps(value, indent=2, default=str) + "\n")
+    sys.stdout.write(redact(json.dumps(value, indent=2, default=str)) + "\n")
+
+
+def unreachable_lines(status: Status) -> list[str]:
+    """What `status` prints when the server does not answer: no line says the same twice."""
+    url = redact(status.base_url)
+    error = redact(status.error or "")
+    if error.startswith("Not authorized") or "HTTP 401" in error or "HTTP 403" in error:
+        lines = [f"Ollama at {url} answers but refuses the request: it needs an API key ({error})"]
+    elif url in error:
+        lines = [error]
+    else:
+        lines = [f"Ollama is not reachable at {url}: {error}" if error
+                 else f"Ollama is not reachable at {url}"]
+    suggestion = reword(status.suggestion)
+    if suggestion:
+        lines.append(redact(suggestion))
+    if ollama_host.is_local(status.base_url) and "not running" in lines[0]:
+        lines.append(EMULATOR_HINT)
+    return lines
 
 
 async def cmd_status(tools: OllamaEditorTools, args: argparse.Namespace) -> int:
-    status = await tools.check_status(force=True)
+    status = await probe_status(tools)
     if args.json:
         print_json(status)
         return 0 if status.reachable else 1
     if not status.reachable:
-        stderr.print(f"Ollama is not reachable at {status.base_url}", markup=False)
-        stderr.print(status.error or "", markup=False)
-        if status.suggestion:
-            stderr.print(status.suggestion, markup=False)
+        for line in unreachable_lines(status):
+            stderr.print(line, markup=False)
         return 1
     stdout.print(
-        f"Ollama {status.version} at {status.base_url} · {status.model_count} models"
+        f"Ollama {status.version} at {redact(status.base_url)} · {status.model_count} models"
         f" · {status.latency_ms:.0f} ms",
         markup=False,
     )
@@ -79,9 +143,12 @@ async def cmd_models(tools: OllamaEditorTools, args: argparse.Namespace) -> int:
     if args.json:
         print_json(models)
         return 0
-    table = Table(box=None, pad_edge=False)
-    for column in ("NAME", "SIZE", "PARAMETERS", "QUANTIZATION", "MODIFIED", "CAPABILITIES"):
-        table.add_column(column)
+    # The name is never cut: its column is as wide as the longest name, and the others wrap.
+    name_width = max([len("NAME"), *(len(model.name) for model in models)])
+    table = Table(box=None, pad_edge=False, expand=False)
+    table.add_column("NAME", no_wrap=True, min_width=name_width)
+    for column in ("SIZE", "PARAMETERS", "QUANTIZATION", "MODIFIED", "CAPABILITIES"):
+        table.add_column(column, overflow="fold")
     for model in models:
         table.add_row(
             model.name,
@@ -91,7 +158,7 @@ async def cmd_models(tools: OllamaEditorTools, args: argparse.Namespace) -> int:
             model.modified_at[:19].replace("T", " "),
             ", ".join(model.capabilities),
         )
-    stdout.print(table)
+    stdout.print(table, soft_wrap=False)
     return 0
 
 
@@ -117,17 +184,47 @@ async def cmd_show(tools: OllamaEditorTools, args: argparse.Namespace) -> int:
     return 0
 
 
+class _SpeedColumn(ProgressColumn):
+    """Transfer speed, blank until there is one (rich prints `?`)."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text("" if speed is None else f"{format_bytes(int(speed))}/s")
+
+
+class _RemainingColumn(ProgressColumn):
+    """Time left, blank while unknown."""
+
+    def render(self, task: Task) -> Text:
+        remaining = task.time_remaining
+        if remaining is None or task.total is None:
+            return Text("")
+        minutes, seconds = divmod(int(remaining), 60)
+        hours, minutes = divmod(minutes, 60)
+        return Text(f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}")
+
+
+PULL_LINE_INTERVAL = 5.0  # seconds between progress lines when stderr is not a terminal
+
+
 async def cmd_pull(tools: OllamaEditorTools, args: argparse.Namespace) -> int:
+    if stderr.is_terminal:
+        return await _pull_with_bar(tools, args)
+    return await _pull_with_lines(tools, args)
+
+
+async def _pull_with_bar(tools: OllamaEditorTools, args: argparse.Namespace) -> int:
     tracker = PullTracker()
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
         TaskProgressColumn(),
         DownloadColumn(),
-        TransferSpeedColumn(),
-        TimeRemainingColumn(),
+        _SpeedColumn(),
+        _RemainingColumn(),
     )
-    with Progress(*columns, console=stderr, transient=False) as progress:
+    # Transient: the bar goes away when the pull ends, so an error follows no stray bar.
+    with Progress(*columns, console=stderr, transient=True) as progress:
         task = progress.add_task(f"pulling {args.model}", total=None)
         async for update in tools.pull(args.model):
             tracker.update(update.status, update.digest, update.total, update.completed)
@@ -141,6 +238,40 @@ async def cmd_pull(tools: OllamaEditorTools, args: argparse.Namespace) -> int:
     return 0
 
 
+async def _pull_with_lines(tools: OllamaEditorTools, args: argparse.Namespace) -> int:
+    """One line per new status and one every PULL_LINE_INTERVAL seconds: CI logs see a pull
+    move instead of waiting minutes for its end."""
+    tracker = PullTracker()
+    started = time.monotonic()
+    last_line = 0.0
+    last_status = None
+    async for update in tools.pull(args.model):
+        tracker.update(update.status, update.digest, update.total, update.completed)
+        now = time.monotonic()
+        if update.status == "success":
+            continue
+        if update.status != last_status or now - last_line >= PULL_LINE_INTERVAL:
+            if update.status != last_status and not tracker.total:
+                line = update.status
+            else:
+                line = _progress_line(update.status, tracker, now - started)
+            stderr.print(line, markup=False)
+            last_line, last_status = now, update.status
+    stderr.print(f"Pulled {args.model}.", markup=False)
+    return 0
+
+
+def _progress_line(status: str, tracker: PullTracker, elapsed: float) -> str:
+    if not tracker.total:
+        return status
+    percent = 100 * tracker.completed / tracker.total
+    parts = [f"{status}: {percent:.0f}%",
+             f"{format_bytes(tracker.completed)} of {format_bytes(tracker.total)}"]
+    if elapsed > 0 and tracker.completed:
+        parts.append(f"{format_bytes(int(tracker.completed / elapsed))}/s")
+    return " · ".join(parts)
+
+
 async def cmd_rm(tools: OllamaEditorTools, args: argparse.Namespace) -> int:
     await tools.delete(args.model)
     stderr.print(f"Deleted {args.model}.", markup=False)
@@ -149,11 +280,16 @@ async def cmd_rm(tools: OllamaEditorTools, args: argparse.Namespace) -> int:
 
 async def cmd_generate(tools: OllamaEditorTools, args: argparse.Namespace) -> int:
     options = {"system": args.system} if args.system else {}
+    global _partial_line
     async with tools.generate(args.model, prompt=args.prompt, **options) as stream:
         async for chunk in stream:
-            sys.stdout.write(chunk.text)
-            sys.stdout.flush()
-    sys.stdout.write("\n")
+            if chunk.text:
+                sys.stdout.write(chunk.text)
+                sys.stdout.flush()
+                _partial_line = not chunk.text.endswith("\n")
+    if not _partial_line:  # an empty answer still ends its (empty) line
+        _partial_line = stream.metrics is None or not (stream.metrics.completion_tokens or 0)
+    end_partial_line()
     stderr.print(speed_line(stream.metrics), markup=False)
     return 0
 

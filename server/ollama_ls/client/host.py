@@ -7,7 +7,9 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from urllib.parse import quote, urlsplit, urlunsplit
 
 DEFAULT_BASE_URL = "http://127.0.0.1:11434"
@@ -178,3 +180,50 @@ def _is_valid_port(port: str) -> bool:
     if not digits or not digits.isascii() or not digits.isdigit():
         return False
     return 0 <= int(port) <= 65535
+
+
+# --- checking an OLLAMA_HOST / --host value before use ------------------------------------
+
+_SCHEME_USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*://)[^/?#@\s]*@")
+_HOST_CHARS = re.compile(r"^[A-Za-z0-9._~%!$&'()*+,;=\-]*$")
+
+
+@dataclass(frozen=True)
+class HostCheck:
+    """What is wrong with a host value. `error`: unusable (Ollama would dial nonsense);
+    `warnings`: what Ollama itself warns about and then replaces (an invalid port)."""
+
+    error: str | None = None
+    warnings: tuple[str, ...] = ()
+
+
+def check_host(value: str | None) -> HostCheck:
+    """Check an OLLAMA_HOST-form value (or URL) the way Ollama's envconfig.Host() reads it."""
+    raw = _SCHEME_USERINFO.sub(r"\1", go_var(value or "").strip())
+    if not raw:
+        return HostCheck()
+    if any(character.isspace() for character in raw):
+        return HostCheck(error="it contains white space")
+    scheme, sep, hostport = raw.partition("://")
+    if sep and scheme.lower() not in ("http", "https"):
+        return HostCheck(error=f"the scheme {scheme}:// is not http:// or https://")
+    if not sep:
+        hostport = raw
+    hostport = hostport.partition("/")[0].partition("?")[0].partition("#")[0]
+    split = _split_host_port(hostport)
+    warnings: list[str] = []
+    if split is None:
+        host = hostport.strip("[]") if hostport.startswith("[") else hostport
+        if ":" in hostport and _parse_ip(host) is None:
+            return HostCheck(error=f"{hostport!r} is not a host name, an IP address or host:port")
+    else:
+        host, port = split
+        if not _is_valid_port(port):
+            default = "11434" if not sep else ("443" if scheme.lower() == "https" else "80")
+            warnings.append(f"invalid port {port!r}, using the default {default}")
+    if ":" in host:
+        if _parse_ip(host) is None:
+            return HostCheck(error=f"{host!r} is not an IPv6 address")
+    elif not _HOST_CHARS.match(host):
+        return HostCheck(error=f"{host!r} is not a host name")
+    return HostCheck(warnings=tuple(warnings))

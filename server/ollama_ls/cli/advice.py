@@ -1,0 +1,55 @@
+"""What the CLI shows of an error: credentials redacted, advice reworded for the shell.
+
+The client's suggestions (client/errors.py) name the editor's settings (`timeout`, `caBundle`,
+`apiKey`); at the shell prompt the same fix is an environment variable or a flag.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ollama_ls.client import OllamaError
+
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://)[^/?#@\s\"'<>]+@")
+
+# (what the client says, what the CLI says instead); matched as plain substrings.
+_REWORDINGS: tuple[tuple[str, str], ...] = (
+    ("raise the read timeout (OLLAMA_TIMEOUT or the readTimeout setting).",
+     "raise the read timeout: OLLAMA_TIMEOUT=SECONDS ollama-ls ..."),
+    ("raise the read timeout (OLLAMA_TIMEOUT or the timeout setting).",
+     "raise the read timeout: OLLAMA_TIMEOUT=SECONDS ollama-ls ..."),
+    ("Point the caBundle setting at your CA's PEM file",
+     "Pass your CA's PEM file with --ca-bundle FILE"),
+    ("Set an API key (OLLAMA_API_KEY or the apiKey setting) or an Authorization header.",
+     "Set OLLAMA_API_KEY (sent as Authorization: Bearer <key>)."),
+    ("The registry is plain http: pull with insecure=True.",
+     "The registry is plain http: pull it with `ollama pull --insecure`."),
+    ("; or raise the pull timeout.", "."),
+    ("or raise the pull timeout", ""),
+)
+
+
+def redact(text: str) -> str:
+    """Every URL's user:password@ removed."""
+    return _USERINFO.sub(r"\1", text) if text and "@" in text else text
+
+
+def reword(suggestion: str | None) -> str | None:
+    if not suggestion:
+        return suggestion
+    for said, instead in _REWORDINGS:
+        suggestion = suggestion.replace(said, instead)
+    return suggestion
+
+
+def render_error(error: OllamaError) -> str:
+    """`str(error)` with the CLI's advice: message, model, server, suggestion, one per line."""
+    lines = [error.message]
+    if error.model:
+        lines.append(f"Model: {error.model}")
+    if error.server:
+        lines.append(f"Server: {error.server}")
+    suggestion = reword(error.suggestion)
+    if suggestion:
+        lines.append(suggestion)
+    return redact("\n".join(lines))
