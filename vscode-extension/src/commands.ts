@@ -5,7 +5,7 @@ import { writeDefaultModel } from './configuration';
 import { Commands, Methods, ServerCommands, SUGGESTED_MODELS } from './constants';
 import type { DefaultModelResult, GenerateResult, ModelInfo, OllamaStatus, ValidateModelNameResult } from './protocol';
 import { OllamaServer, ServerReportedError } from './server';
-import { formatBytes, generationMessage } from './status';
+import { generationMessage, runningModelDetail } from './status';
 
 type Handler = (...args: unknown[]) => unknown;
 
@@ -21,8 +21,9 @@ export function registerCommands(context: vscode.ExtensionContext, server: Ollam
         [Commands.selectDefaultModel]: () => selectDefaultModel(server),
         [Commands.showStatus]: () => showStatus(server),
         [Commands.warmUpModel]: () => warmUpModel(server),
+        [Commands.unloadModel]: (name?: unknown) => unloadModel(server, typeof name === 'string' ? name : undefined),
         [Commands.setApiKey]: () => setApiKey(server),
-        [Commands.showMenu]: () => showMenu(),
+        [Commands.showMenu]: () => showMenu(server),
     };
     for (const [id, handler] of Object.entries(commands)) {
         context.subscriptions.push(vscode.commands.registerCommand(id, reportErrors(id, handler, log)));
@@ -179,11 +180,31 @@ async function warmUpModel(server: OllamaServer): Promise<void> {
     await server.executeCommand(ServerCommands.warmup, { model }); // the server says "… is loaded".
 }
 
+async function unloadModel(server: OllamaServer, given?: string): Promise<void> {
+    let model = given;
+    if (!model) {
+        const running = server.lastStatus?.runningModels ?? [];
+        if (running.length === 0) {
+            void vscode.window.showInformationMessage('Ollama: no model is loaded.');
+            return;
+        }
+        const now = Date.now();
+        const picked = await vscode.window.showQuickPick(
+            running.map((m) => ({ label: m.name, description: runningModelDetail(m, now) })),
+            { title: 'Ollama: Unload Model (free its memory)' },
+        );
+        model = picked?.label;
+    }
+    if (!model) return;
+    await server.executeCommand(ServerCommands.unload, { model }); // the server says "… is unloaded".
+}
+
 function statusSummary(status: OllamaStatus): string {
     if (!status.reachable) {
         return [`Ollama offline at ${status.baseUrl}.`, status.error, status.suggestion].filter(Boolean).join(' ');
     }
-    const running = status.runningModels.map((m) => `${m.name} (${formatBytes(m.size)})`).join(', ');
+    const now = Date.now();
+    const running = status.runningModels.map((m) => `${m.name} (${runningModelDetail(m, now)})`).join(', ');
     return [
         `Ollama ${status.version ?? ''} at ${status.baseUrl}`.replace(/\s+/g, ' '),
         `${status.modelCount} model${status.modelCount === 1 ? '' : 's'} installed`,
@@ -219,9 +240,27 @@ async function setApiKey(server: OllamaServer): Promise<void> {
     vscode.window.setStatusBarMessage(apiKey.trim() ? '$(key) Ollama: API key saved' : '$(key) Ollama: API key removed', 5_000);
 }
 
-/** The status bar item's menu. */
-async function showMenu(): Promise<void> {
-    const entries: Array<vscode.QuickPickItem & { command: string; args?: unknown[] }> = [
+type MenuEntry = vscode.QuickPickItem & { command?: string; args?: unknown[] };
+
+/** The status bar item's menu: the loaded models (picking one unloads it), then the actions. */
+async function showMenu(server: OllamaServer): Promise<void> {
+    const now = Date.now();
+    const running = server.lastStatus?.reachable ? server.lastStatus.runningModels : [];
+    const loaded: MenuEntry[] = running.length
+        ? [
+              { label: 'Loaded models', kind: vscode.QuickPickItemKind.Separator },
+              ...running.map((model) => ({
+                  label: `$(chip) ${model.name}`,
+                  description: runningModelDetail(model, now),
+                  detail: 'Select to unload it now',
+                  command: Commands.unloadModel,
+                  args: [model.name],
+              })),
+              { label: 'Actions', kind: vscode.QuickPickItemKind.Separator },
+          ]
+        : [];
+    const entries: MenuEntry[] = [
+        ...loaded,
         { label: '$(cloud-download) Pull Model', command: Commands.pullModel },
         { label: '$(check) Select Default Model', command: Commands.selectDefaultModel },
         { label: '$(sparkle) Generate at Cursor', command: Commands.generateAtCursor },
@@ -229,6 +268,7 @@ async function showMenu(): Promise<void> {
         { label: '$(settings-gear) Open Settings', command: 'workbench.action.openSettings', args: ['@ext:ollama-ls.ollama-ls'] },
         { label: '$(output) Show Logs', command: Commands.showLogs },
     ];
-    const picked = await vscode.window.showQuickPick(entries, { title: 'Ollama', placeHolder: 'Choose an action' });
-    if (picked) await vscode.commands.executeCommand(picked.command, ...(picked.args ?? []));
+    const placeHolder = running.length ? `${running.length} loaded · choose a model to unload or an action` : 'No model loaded · choose an action';
+    const picked = await vscode.window.showQuickPick(entries, { title: 'Ollama', placeHolder, matchOnDescription: true });
+    if (picked?.command) await vscode.commands.executeCommand(picked.command, ...(picked.args ?? []));
 }

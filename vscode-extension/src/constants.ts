@@ -22,6 +22,7 @@ export const Commands = {
     selectDefaultModel: 'ollama.selectDefaultModel',
     showStatus: 'ollama.showStatus',
     warmUpModel: 'ollama.warmUpModel',
+    unloadModel: 'ollama.unloadModel',
     setApiKey: 'ollama.setApiKey',
     showMenu: 'ollama.showMenu',
 } as const;

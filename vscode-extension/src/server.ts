@@ -3,6 +3,7 @@
 // request log, settings (configuration.ts), progress (progressNotifications.ts) and document
 // changes during a generation (generationTracker.ts). How to launch it: launch.ts; when to
 // restart after a crash: restartPolicy.ts.
+import * as readline from 'node:readline';
 import * as vscode from 'vscode';
 import {
     CancellationToken,
@@ -21,10 +22,11 @@ import { API_KEY_SECRET, CLIENT_ID, CLIENT_NAME, Methods, SERVER_RUNNING_CONTEXT
 import { GenerationTracker } from './generationTracker';
 import { findLaunch } from './launch';
 import { ProgressNotifications } from './progressNotifications';
-import type { OllamaProgress, OllamaStatus } from './protocol';
+import type { GenerateResult, OllamaProgress, OllamaStatus } from './protocol';
 import { firstLine, RequestLog } from './requestLog';
 import { RESTART_DELAY_MS, RestartPolicy } from './restartPolicy';
 import { describeCommandLine } from './serverLaunch';
+import { logServerLine, ServerLogParser } from './serverLog';
 import { StatusBar } from './statusBar';
 
 export class OllamaServer implements vscode.Disposable {
@@ -47,6 +49,11 @@ export class OllamaServer implements vscode.Disposable {
         this.progress = new ProgressNotifications((token) => {
             void this.client?.sendNotification(WorkDoneProgressCancelNotification.type, { token });
         });
+    }
+
+    /** The last `ollama/status` shown in the status bar. */
+    get lastStatus(): OllamaStatus | undefined {
+        return this.statusBar.status;
     }
 
     get isRunning(): boolean {
@@ -87,23 +94,36 @@ export class OllamaServer implements vscode.Disposable {
     async request<R>(method: string, params: object = {}, token?: CancellationToken): Promise<R> {
         const client = await this.runningClient();
         // With a string method, an undefined token would be sent as a second positional param.
-        return this.requests.logged(method, params, () =>
-            token ? client.sendRequest<R>(method, params, token) : client.sendRequest<R>(method, params),
-        );
+        try {
+            return await this.requests.logged(method, params, () =>
+                token ? client.sendRequest<R>(method, params, token) : client.sendRequest<R>(method, params),
+            );
+        } catch (error) {
+            if (method !== Methods.status) this.requestFailed(error instanceof Error ? error.message : String(error));
+            throw error;
+        }
     }
 
     /** Runs one of the server's commands (`ollama.generate`, ...) with its single object argument. */
     async executeCommand<R>(command: string, argument: object, token?: CancellationToken): Promise<R> {
         const client = await this.runningClient();
         const send = async () => {
+            let result: R;
             try {
-                return await this.requests.logged(command, argument, async () =>
+                result = await this.requests.logged(command, argument, async () =>
                     (await client.sendRequest(ExecuteCommandRequest.type, { command, arguments: [argument] }, token)) as R,
                 );
             } catch (error) {
+                this.requestFailed(error instanceof Error ? error.message : String(error));
                 // The server's commands show their own failures (window/showMessage).
                 throw new ServerReportedError(firstLine(error));
             }
+            // generate and pull answer their failure in `error` (already shown by the server).
+            const failure = (result as { error?: unknown } | undefined)?.error;
+            if (typeof failure === 'string') this.requestFailed(failure);
+            if (command === ServerCommands.generate && result) this.statusBar.setGeneration(result as unknown as GenerateResult);
+            if (command === ServerCommands.unload || command === ServerCommands.warmup) void this.refreshStatus(true);
+            return result;
         };
         const uri = command === ServerCommands.generate ? (argument as { uri?: unknown }).uri : undefined;
         return typeof uri === 'string' ? this.generations.during(uri, send) : send();
@@ -128,6 +148,16 @@ export class OllamaServer implements vscode.Disposable {
             this.log.warn(`ollama/status: ${String(error)}`);
             return undefined;
         }
+    }
+
+    /**
+     * A request failed: when Ollama was unreachable, the status bar shows offline now, and the
+     * server is asked for its status (it probes again, and pushes it when Ollama is back).
+     */
+    private requestFailed(message: string): void {
+        if (!this.statusBar.requestFailed(message)) return;
+        this.log.warn(`Ollama is unreachable (${message.split('\n')[0]}); marked offline until the server sees it again.`);
+        void this.refreshStatus(true);
     }
 
     private async runningClient(): Promise<LanguageClient> {
@@ -196,6 +226,18 @@ export class OllamaServer implements vscode.Disposable {
             documentSelector: servedDocumentSelector(),
             outputChannel: this.log,
             traceOutputChannel: this.trace,
+            // The server's stderr log at its own levels (serverLog.ts), not all as [error].
+            stdioOptions: {
+                stdout: (input, channel) => {
+                    readline.createInterface({ input, crlfDelay: Infinity, terminal: false, historySize: 0 }).on('line', (line) => channel.info(line));
+                },
+                stderr: (input, channel) => {
+                    const parser = new ServerLogParser();
+                    readline
+                        .createInterface({ input, crlfDelay: Infinity, terminal: false, historySize: 0 })
+                        .on('line', (line) => logServerLine(parser, channel, line));
+                },
+            },
             initializationOptions: initializationOptions(undefined),
             synchronize: { configurationSection: 'ollama' },
             connectionOptions: { maxRestartCount: 0 },

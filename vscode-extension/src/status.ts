@@ -9,6 +9,15 @@ export interface StatusState {
     status?: OllamaStatus;
     /** Pulls and generations in flight, keyed by `kind:model`. */
     progress: Map<string, OllamaProgress>;
+    /** The last generation that ended with Ollama's counts (for the tooltip). */
+    lastGeneration?: LastGeneration;
+}
+
+export interface LastGeneration {
+    model: string;
+    evalCount: number;
+    tokensPerSecond: number | null;
+    timeToFirstTokenMs: number | null;
 }
 
 export interface StatusView {
@@ -37,6 +46,44 @@ export function applyProgress(state: StatusState, progress: OllamaProgress): Sta
 
 export function applyStatus(state: StatusState, status: OllamaStatus): StatusState {
     return { ...state, status };
+}
+
+/** Remembers a generation's speed for the tooltip: only one that ended with Ollama's counts. */
+export function applyGeneration(state: StatusState, result: GenerateResult): StatusState {
+    if (result.error || result.cancelled || result.stopped || typeof result.evalCount !== 'number') return state;
+    const lastGeneration: LastGeneration = {
+        model: result.model,
+        evalCount: result.evalCount,
+        tokensPerSecond: typeof result.tokensPerSecond === 'number' && result.tokensPerSecond > 0 ? result.tokensPerSecond : null,
+        timeToFirstTokenMs: typeof result.timeToFirstTokenMs === 'number' ? result.timeToFirstTokenMs : null,
+    };
+    return { ...state, lastGeneration };
+}
+
+// What the server's ServerUnreachable errors say (server/ollama_ls/client/errors.py), and what
+// the transports say underneath.
+const UNREACHABLE =
+    /Ollama is not running at|Cannot connect to Ollama|Timed out connecting to Ollama|connection to Ollama was lost|Request to Ollama failed|TLS handshake with .* failed|ECONNREFUSED|Connection refused|Name or service not known|getaddrinfo/i;
+
+/** True when a failure's message says that Ollama could not be reached (not a model error). */
+export function isUnreachableError(message: string | undefined | null): boolean {
+    return typeof message === 'string' && UNREACHABLE.test(message);
+}
+
+/**
+ * A request failed because Ollama is unreachable: show offline at once (the server confirms
+ * with its next `ollama/status`). Other failures, or an already offline status, change nothing.
+ */
+export function applyRequestFailure(state: StatusState, message: string): StatusState {
+    const status = state.status;
+    if (!status || !status.reachable || !isUnreachableError(message)) return state;
+    const lines = message.split('\n').map((line) => line.trim()).filter(Boolean);
+    // The server's errors: message, then "Model: …", "Server: …", then the suggestion.
+    const suggestion = lines.slice(1).filter((line) => !/^(Model|Server): /.test(line)).join(' ') || null;
+    return {
+        ...state,
+        status: { ...status, reachable: false, version: null, runningModels: [], latencyMs: null, error: lines[0] ?? message, suggestion },
+    };
 }
 
 export function applyServerState(state: StatusState, server: ServerState): StatusState {
@@ -69,25 +116,62 @@ function progressText(progress: Map<string, OllamaProgress>): string | undefined
     }
     const generate = all.find((p) => p.kind === 'generate');
     if (generate) {
-        const speed =
-            typeof generate.tokensPerSecond === 'number' && generate.tokensPerSecond > 0
-                ? ` · ${Math.round(generate.tokensPerSecond)} tok/s`
-                : '';
-        return `generating${speed}`;
+        if (typeof generate.tokensPerSecond === 'number' && generate.tokensPerSecond > 0) {
+            return `generating · ${Math.round(generate.tokensPerSecond)} tok/s`;
+        }
+        // Before the first token: "loading llama3.2 into memory… 3 s", "qwen3 is thinking…".
+        const waiting = generate.message?.trim();
+        if (waiting && /into memory|is thinking/i.test(waiting)) return waiting;
+        return 'generating';
     }
     return undefined;
 }
 
-function runningModelLine(model: RunningModel): string {
+/** Memory of a loaded model: "3.4 GB, 3.0 GB in VRAM" (all of it on the GPU: "3.4 GB in VRAM"). */
+export function modelMemory(model: RunningModel): string {
+    if (model.sizeVram > 0 && model.sizeVram >= model.size) return `${formatBytes(model.sizeVram)} in VRAM`;
     const vram = model.sizeVram > 0 ? `, ${formatBytes(model.sizeVram)} in VRAM` : '';
-    const until = model.expiresAt ? `, unloads ${formatExpiry(model.expiresAt)}` : '';
-    return `- \`${model.name}\` ${formatBytes(model.size)}${vram}${until}`;
+    return `${formatBytes(model.size)}${vram}`;
 }
 
-function formatExpiry(expiresAt: string): string {
+// keep_alive -1 ("forever") gives an expires_at centuries ahead.
+const FOREVER_MS = 365 * 24 * 3600 * 1000;
+
+/**
+ * When a loaded model unloads, relative to `now`: "unloads in 4 min", "unloads in 1 h 5 min",
+ * "unloads in 40 s", "unloading now", "stays loaded" (keep_alive -1), or "" when unknown.
+ */
+export function formatUnload(expiresAt: string | null, now: number): string {
+    if (!expiresAt) return '';
     const time = Date.parse(expiresAt);
-    if (Number.isNaN(time)) return expiresAt;
-    return `at ${new Date(time).toISOString().slice(11, 16)} UTC`;
+    if (Number.isNaN(time)) return '';
+    const left = time - now;
+    if (left >= FOREVER_MS) return 'stays loaded';
+    if (left <= 1000) return 'unloading now';
+    const seconds = Math.round(left / 1000);
+    if (seconds < 60) return `unloads in ${seconds} s`;
+    const minutes = Math.round(seconds / 60);
+    if (minutes < 60) return `unloads in ${minutes} min`;
+    const hours = Math.floor(minutes / 60);
+    const rest = minutes % 60;
+    if (hours < 48) return `unloads in ${hours} h${rest ? ` ${rest} min` : ''}`;
+    return `unloads in ${Math.round(hours / 24)} days`;
+}
+
+/** "3.4 GB, 3.0 GB in VRAM · unloads in 4 min": a loaded model's line without its name. */
+export function runningModelDetail(model: RunningModel, now: number): string {
+    return [modelMemory(model), formatUnload(model.expiresAt, now)].filter(Boolean).join(' · ');
+}
+
+function runningModelLine(model: RunningModel, now: number): string {
+    return `- \`${model.name}\` ${runningModelDetail(model, now)}`;
+}
+
+/** "42 tokens from llama3.2 at 38 tok/s, first token after 1.2 s". */
+function lastGenerationLine(last: LastGeneration): string {
+    const speed = last.tokensPerSecond !== null ? ` at ${Math.round(last.tokensPerSecond)} tok/s` : '';
+    const first = last.timeToFirstTokenMs !== null ? `, first token after ${(last.timeToFirstTokenMs / 1000).toFixed(1)} s` : '';
+    return `Last generation: ${plural(last.evalCount, 'token')} from \`${last.model}\`${speed}${first}`;
 }
 
 /** Command links shown at the bottom of the tooltip; they must be enabled on the MarkdownString. */
@@ -106,8 +190,8 @@ function escapeMarkdown(text: string): string {
     return text.replace(/([\\`*_{}[\]()#+\-.!|<>])/g, '\\$1');
 }
 
-function statusTooltip(status: OllamaStatus | undefined, heading: string): string {
-    const lines = [`**${heading}**`, ''];
+function statusTooltip(status: OllamaStatus | undefined, heading: string, now: number, last?: LastGeneration): string {
+    const lines = [`**${escapeMarkdown(heading)}**`, ''];
     if (status) {
         lines.push(`Server: \`${status.baseUrl || 'default'}\`  `);
         if (status.version) lines.push(`Version: ${escapeMarkdown(status.version)}  `);
@@ -116,11 +200,12 @@ function statusTooltip(status: OllamaStatus | undefined, heading: string): strin
             lines.push(`Installed: ${plural(status.modelCount, 'model')}`);
             lines.push('');
             if (status.runningModels.length > 0) {
-                lines.push('Running models:', '');
-                lines.push(...status.runningModels.map(runningModelLine));
+                lines.push('Loaded models:', '');
+                lines.push(...status.runningModels.map((model) => runningModelLine(model, now)));
             } else {
                 lines.push('No model loaded.');
             }
+            if (last) lines.push('', lastGenerationLine(last));
         } else {
             if (status.error) lines.push('', `$(error) ${escapeMarkdown(status.error)}`);
             if (status.suggestion) lines.push('', escapeMarkdown(status.suggestion));
@@ -131,36 +216,37 @@ function statusTooltip(status: OllamaStatus | undefined, heading: string): strin
 }
 
 /** The status bar item's text, tooltip and colour for a state. */
-export function describeStatus(state: StatusState): StatusView {
+export function describeStatus(state: StatusState, now: number = Date.now()): StatusView {
+    const tooltip = (status: OllamaStatus | undefined, heading: string) => statusTooltip(status, heading, now, state.lastGeneration);
     if (state.server === 'starting') {
-        return { text: '$(loading~spin) Ollama: starting', tooltip: statusTooltip(state.status, 'Ollama: starting the language server') };
+        return { text: '$(loading~spin) Ollama: starting', tooltip: tooltip(state.status, 'Ollama: starting the language server') };
     }
     if (state.server === 'stopped' || state.server === 'failed') {
         return {
             text: '$(error) Ollama: server stopped',
-            tooltip: statusTooltip(undefined, 'The Ollama language server is not running. Click to restart it or see the logs.'),
+            tooltip: tooltip(undefined, 'The Ollama language server is not running. Click to restart it or see the logs.'),
             backgroundColor: 'statusBarItem.errorBackground',
         };
     }
     const working = progressText(state.progress);
     if (working) {
-        return { text: `$(loading~spin) Ollama: ${working}`, tooltip: statusTooltip(state.status, `Ollama: ${working}`) };
+        return { text: `$(loading~spin) Ollama: ${working}`, tooltip: tooltip(state.status, `Ollama: ${working}`) };
     }
     const status = state.status;
     if (!status) {
-        return { text: '$(loading~spin) Ollama', tooltip: statusTooltip(undefined, 'Ollama: checking the server') };
+        return { text: '$(loading~spin) Ollama', tooltip: tooltip(undefined, 'Ollama: checking the server') };
     }
     if (!status.reachable) {
         return {
             text: '$(error) Ollama offline',
-            tooltip: statusTooltip(status, 'Ollama offline'),
+            tooltip: tooltip(status, 'Ollama offline'),
             backgroundColor: 'statusBarItem.warningBackground',
         };
     }
     const version = status.version ? ` ${status.version}` : '';
     return {
         text: `$(check) Ollama${version} · ${plural(status.modelCount, 'model')}`,
-        tooltip: statusTooltip(status, 'Ollama connected'),
+        tooltip: tooltip(status, 'Ollama connected'),
     };
 }
 

@@ -1,7 +1,21 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { GenerateResult, OllamaProgress, OllamaStatus } from '../../src/protocol';
-import { applyProgress, applyServerState, applyStatus, describeStatus, formatBytes, generationMessage, initialStatusState, StatusState } from '../../src/status';
+import {
+    applyGeneration,
+    applyProgress,
+    applyRequestFailure,
+    applyServerState,
+    applyStatus,
+    describeStatus,
+    formatBytes,
+    formatUnload,
+    generationMessage,
+    initialStatusState,
+    isUnreachableError,
+    runningModelDetail,
+    StatusState,
+} from '../../src/status';
 
 const connected: OllamaStatus = {
     reachable: true,
@@ -45,13 +59,87 @@ test('connected with one model says "1 model"', () => {
     assert.equal(view.text, '$(check) Ollama 0.33.0 · 1 model');
 });
 
-test('connected tooltip: server URL, version, latency, running models with memory', () => {
-    const { tooltip } = describeStatus(applyStatus(running(), connected));
+test('connected tooltip: server URL, version, latency, loaded models with memory and unload time', () => {
+    const now = Date.parse('2026-11-22T14:01:00Z');
+    const { tooltip } = describeStatus(applyStatus(running(), connected), now);
     assert.match(tooltip, /Server: `http:\/\/127\.0\.0\.1:11434`/);
     assert.match(tooltip, /Version: 0\\\.33\\\.0/);
     assert.match(tooltip, /Latency: 12 ms/);
-    assert.match(tooltip, /`llama3\.2:latest` 3\.4 GB, 3\.0 GB in VRAM, unloads at 14:05 UTC/);
+    assert.match(tooltip, /Loaded models:/);
+    assert.match(tooltip, /`llama3\.2:latest` 3\.4 GB, 3\.0 GB in VRAM · unloads in 4 min/);
     assert.match(tooltip, /command:ollama\.pullModel/);
+    const none = describeStatus(applyStatus(running(), { ...connected, runningModels: [] }), now).tooltip;
+    assert.match(none, /No model loaded\./);
+});
+
+test('unload times are relative to now; keep_alive -1 stays loaded; all in VRAM is said once', () => {
+    const now = Date.parse('2026-11-22T14:00:00Z');
+    assert.equal(formatUnload('2026-11-22T14:04:10Z', now), 'unloads in 4 min');
+    assert.equal(formatUnload('2026-11-22T14:00:40Z', now), 'unloads in 40 s');
+    assert.equal(formatUnload('2026-11-22T15:05:00Z', now), 'unloads in 1 h 5 min');
+    assert.equal(formatUnload('2026-11-22T16:00:00Z', now), 'unloads in 2 h');
+    assert.equal(formatUnload('2026-11-25T14:00:00Z', now), 'unloads in 3 days');
+    assert.equal(formatUnload('2026-11-22T13:59:00Z', now), 'unloading now');
+    assert.equal(formatUnload('2318-03-07T09:00:00+01:00', now), 'stays loaded');
+    // Ollama's own format: local time with an offset and nanoseconds.
+    assert.equal(formatUnload('2026-11-22T15:04:00.123456789+01:00', now), 'unloads in 4 min');
+    assert.equal(formatUnload(null, now), '');
+    assert.equal(formatUnload('not a time', now), '');
+    const model = { name: 'qwen3:8b', size: 5_200_000_000, sizeVram: 5_200_000_000, expiresAt: '2026-11-22T14:04:00Z' };
+    assert.equal(runningModelDetail(model, now), '5.2 GB in VRAM · unloads in 4 min');
+    assert.equal(runningModelDetail({ ...model, sizeVram: 0, expiresAt: null }, now), '5.2 GB');
+});
+
+test('the tooltip gives the last generation speed; failed or cancelled ones leave it as it was', () => {
+    const ok: GenerateResult = { model: 'llama3.2', text: 'x', evalCount: 42, tokensPerSecond: 37.6, timeToFirstTokenMs: 1234, cancelled: false };
+    let state = applyGeneration(applyStatus(running(), connected), ok);
+    assert.match(describeStatus(state).tooltip, /Last generation: 42 tokens from `llama3\.2` at 38 tok\/s, first token after 1\.2 s/);
+    state = applyGeneration(state, { ...ok, model: 'phi3', evalCount: null, tokensPerSecond: null, timeToFirstTokenMs: null, error: 'boom' });
+    state = applyGeneration(state, { ...ok, model: 'phi3', cancelled: true });
+    assert.match(describeStatus(state).tooltip, /42 tokens from `llama3\.2`/);
+    assert.doesNotMatch(describeStatus(state).tooltip, /phi3/);
+});
+
+test('a cold model: "loading <model> into memory… N s" in the status bar until the first token', () => {
+    let state = applyStatus(running(), connected);
+    state = applyProgress(state, progress('generate', 'llama3.2', { message: 'Generating with llama3.2' }));
+    assert.equal(describeStatus(state).text, '$(loading~spin) Ollama: generating');
+    state = applyProgress(state, progress('generate', 'llama3.2', { message: 'loading llama3.2 into memory…' }));
+    assert.equal(describeStatus(state).text, '$(loading~spin) Ollama: loading llama3.2 into memory…');
+    state = applyProgress(state, progress('generate', 'llama3.2', { message: 'loading llama3.2 into memory… 3 s' }));
+    assert.equal(describeStatus(state).text, '$(loading~spin) Ollama: loading llama3.2 into memory… 3 s');
+    assert.match(describeStatus(state).tooltip, /loading llama3\\\.2 into memory… 3 s/);
+    state = applyProgress(state, progress('generate', 'llama3.2', { message: 'qwen3 is thinking…' }));
+    assert.equal(describeStatus(state).text, '$(loading~spin) Ollama: qwen3 is thinking…');
+    state = applyProgress(state, progress('generate', 'llama3.2', { message: '25 tok/s', tokensPerSecond: 25 }));
+    assert.equal(describeStatus(state).text, '$(loading~spin) Ollama: generating · 25 tok/s');
+});
+
+test('a request that failed because Ollama is unreachable shows offline at once', () => {
+    const state = applyStatus(running(), connected);
+    const error = 'Ollama is not running at http://127.0.0.1:11434\nModel: llama3.2\nServer: http://127.0.0.1:11434\nStart it: ollama serve';
+    const offlineNow = applyRequestFailure(state, error);
+    const view = describeStatus(offlineNow);
+    assert.equal(view.text, '$(error) Ollama offline');
+    assert.equal(view.backgroundColor, 'statusBarItem.warningBackground');
+    assert.match(view.tooltip, /Ollama is not running at/);
+    assert.match(view.tooltip, /Start it: ollama serve/);
+    assert.doesNotMatch(view.tooltip, /Model: llama3/);
+    for (const message of [
+        'Cannot connect to Ollama at http://gpu:11434',
+        'The connection to Ollama was lost during /api/generate',
+        'Timed out connecting to Ollama at http://gpu:11434',
+        'connect ECONNREFUSED 127.0.0.1:11434',
+    ]) {
+        assert.equal(describeStatus(applyRequestFailure(state, message)).text, '$(error) Ollama offline', message);
+    }
+    // Model errors, timeouts of a slow model and an already offline status change nothing.
+    for (const message of ['model "nope" not found, try pulling it first', 'Ollama sent nothing for 120 s on /api/generate', 'pull failed']) {
+        assert.equal(applyRequestFailure(state, message), state, message);
+    }
+    assert.equal(applyRequestFailure(offlineNow, error), offlineNow);
+    assert.equal(applyRequestFailure(running(), error).status, undefined);
+    assert.equal(isUnreachableError(undefined), false);
 });
 
 test('offline: error icon, warning background, error and suggestion in the tooltip', () => {
