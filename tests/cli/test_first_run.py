@@ -257,3 +257,37 @@ def test_every_subcommand_and_positional_has_help():
             assert action.help, f"{name} {action.dest} has no help"
         result = run(name, "--help")
         assert result.returncode == 0 and sub.description.split()[0] in result.stdout
+
+
+# -- the emulator's start errors are one line --------------------------------------------------
+
+
+def test_emulator_on_a_busy_port_is_one_line():
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = subprocess.run([sys.executable, "-m", "ollama_ls.emulator", "--port", str(port)],
+                                capture_output=True, text=True, timeout=30)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "already in use" in lines[0], result.stderr
+
+
+def test_serve_with_the_emulator_in_one_command(tmp_path):
+    """`./scripts/serve --emulator`: the language server against the bundled emulator."""
+    repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    primary, secondary = pty.openpty()
+    process = subprocess.Popen([os.path.join(repo, "scripts", "serve"), "--emulator"],
+                               stdin=secondary, stdout=secondary, stderr=secondary,
+                               start_new_session=True, env=clean_env())
+    os.close(secondary)
+    try:
+        banner = read_until(primary, b"answers", 60).decode(errors="replace")
+        os.killpg(process.pid, signal.SIGINT)
+        process.wait(timeout=10)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        os.close(primary)
+    assert "Ollama 0.33.0 at http://127.0.0.1:" in banner and "answers" in banner, banner
