@@ -158,6 +158,17 @@ def check_slot(
     )
 
 
+@lru_cache(maxsize=8192)
+def _check_cached(
+    slot: Slot,
+    index: InstalledIndex,
+    capabilities: tuple[tuple[str, tuple[str, ...]], ...],
+    server: str,
+    spelling: bool,
+) -> Finding | None:
+    return check_slot(slot, index, dict(capabilities), server, spelling)
+
+
 def _check_capability(slot: Slot, name: str, capabilities: Sequence[str]) -> Finding | None:
     if not capabilities or slot.kind == "any":
         return None
@@ -194,14 +205,22 @@ def check_document(
         return [Finding(Range(start, start), "information", NOT_CHECKED, problem)]
     if slots is None:
         slots = scan(text, kind, model_keys)
-    if installed is not None:
-        installed = installed_index(installed)
-    findings = [
-        finding
-        for slot in slots
-        if (finding := check_slot(slot, installed, capabilities or {}, server, spelling))
-        is not None
-    ]
+    if installed is None:
+        findings = [
+            finding
+            for slot in slots
+            if (finding := check_slot(slot, None, {}, server, spelling)) is not None
+        ]
+    else:
+        # Re-check only what changed: a slot with the same value, place and kind, against the
+        # same installed list and capabilities, gets its finding from the last run.
+        index = installed_index(installed)
+        known = tuple(sorted((name, tuple(caps)) for name, caps in (capabilities or {}).items()))
+        findings = [
+            finding
+            for slot in slots
+            if (finding := _check_cached(slot, index, known, server, spelling)) is not None
+        ]
     if kind is FileKind.MODELFILE:
         findings += [
             Finding(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -13,11 +14,12 @@ from typing import TypeVar
 from lsprotocol import types
 
 from ollama_ls.findings import Finding
-from ollama_ls.lsp.documents import config_document, open_config_uris, to_lsp_range
+from ollama_ls.lsp.documents import config_document, open_config_uris, parse_states, to_lsp_range
 from ollama_ls.lsp.core import OllamaLanguageServer
 from ollama_ls.lsp.payloads import DIAGNOSTIC_SOURCE
 from ollama_ls.facade import OllamaEditorTools, Status
 from ollama_ls.facade.document_problems import find_problems
+from ollama_ls.scan import scan
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +43,7 @@ def to_diagnostic(finding: Finding) -> types.Diagnostic:
 
 
 T = TypeVar("T")
+SWITCH_INTERVAL = 0.0005
 
 
 class Recheck:
@@ -89,6 +92,10 @@ class DiagnosticsScheduler:
         # One worker: rechecks never compete with each other for the GIL, and a cancelled one
         # gives the worker back after its current step.
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ollama-ls-check")
+        # While the worker holds the GIL, the event loop gets it back after the switch interval:
+        # 5 ms by default, several times per request. With only one thread runnable (no
+        # recheck) the interval costs nothing.
+        sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
 
     def running(self, uri: str) -> Recheck | None:
         return self._pending.get(uri)
@@ -119,9 +126,12 @@ class DiagnosticsScheduler:
         diagnostics: list[types.Diagnostic] = []
         if self.server.settings.diagnostics.enable:
             settings = self.server.settings
+            model_keys, disabled = settings.model_keys, settings.scan.disable
+            state = parse_states(self.server).get(uri)
             findings = await find_problems(
-                self.server.tools, source, kind, settings.model_keys, uri, settings.scan.disable,
+                self.server.tools, source, kind, model_keys, uri, disabled,
                 spelling=False, run=recheck.run,
+                scanner=lambda: scan(source, kind, model_keys, uri, disabled, incremental=state),
             )  # fmt: skip
             diagnostics = await recheck.run(lambda: [to_diagnostic(f) for f in findings])
         if recheck.cancelled:

@@ -6,7 +6,7 @@ from lsprotocol import types
 from pygls.workspace import TextDocument
 
 from ollama_ls.lsp.core import OllamaLanguageServer
-from ollama_ls.scan import FileKind, Slot, file_kind_for, is_excluded, slot_at
+from ollama_ls.scan import FileKind, IncrementalParser, Slot, file_kind_for, is_excluded, slot_at
 from ollama_ls.scan.positions import Position, Range
 
 
@@ -55,9 +55,40 @@ def from_lsp_position(position: types.Position) -> Position:
     return Position(line=position.line, character=position.character)
 
 
+class ParseStates:
+    """Per open document, the last tree-sitter tree (the diagnostics worker parses from it):
+    created on open, dropped on close."""
+
+    def __init__(self) -> None:
+        self._states: dict[str, IncrementalParser] = {}
+
+    def get(self, uri: str) -> IncrementalParser:
+        state = self._states.get(uri)
+        if state is None:
+            state = self._states[uri] = IncrementalParser()
+        return state
+
+    def drop(self, uri: str) -> None:
+        self._states.pop(uri, None)
+
+    def __len__(self) -> int:
+        return len(self._states)
+
+
+def parse_states(server: OllamaLanguageServer) -> ParseStates:
+    states = getattr(server, "_ollama_parse_states", None)
+    if states is None:
+        states = ParseStates()
+        server._ollama_parse_states = states  # type: ignore[attr-defined]
+    return states
+
+
 def register(server: OllamaLanguageServer) -> None:
     """Document notifications, fanned out to every feature that listens (one handler each)."""
     events = server.document_events
+    states = parse_states(server)
+    events.opened.add(lambda params: states.drop(params.text_document.uri))  # a fresh text
+    events.closed.add(lambda params: states.drop(params.text_document.uri))
     server.feature(types.TEXT_DOCUMENT_DID_OPEN)(lambda ls, params: events.opened.emit(params))
     server.feature(types.TEXT_DOCUMENT_DID_CHANGE)(lambda ls, params: events.changed.emit(params))
     server.feature(types.TEXT_DOCUMENT_DID_SAVE)(lambda ls, params: events.saved.emit(params))

@@ -11,6 +11,7 @@ from functools import lru_cache
 from . import modelfile
 from .dotenv_scan import find_env
 from .json_scan import parse_json
+from .incremental import IncrementalParser, parsing_with
 from .known_tools import GENERIC_RULE_IDS, TOOL_IDS, tool_of_file
 from .languages import FileKind, file_kind_for, is_excluded
 from .limits import TooComplex, limit_problem
@@ -22,7 +23,7 @@ from .toml_scan import parse_toml
 from .yaml_scan import parse_yaml
 
 __all__ = [
-    "FileKind", "Position", "Range", "Slot", "SlotKind", "file_kind_for", "modelfile",
+    "FileKind", "IncrementalParser", "Position", "Range", "Slot", "SlotKind", "file_kind_for", "modelfile",
     "RULE_IDS", "is_excluded", "limit_problem", "scan", "slot_at", "tool_of_file",
 ]  # fmt: skip
 
@@ -33,10 +34,15 @@ _TREES = {FileKind.YAML: parse_yaml, FileKind.JSON: parse_json, FileKind.TOML: p
 
 
 def _found(
-    data: bytes, kind: FileKind, model_keys: Sequence[str], disabled: Collection[str]
+    data: bytes,
+    kind: FileKind,
+    model_keys: Sequence[str],
+    disabled: Collection[str],
+    incremental: IncrementalParser | None = None,
 ) -> tuple[Found, ...]:
     # Hover, completion and diagnostics ask about the same text in turn: parse it once.
-    return _found_cached(data, kind, tuple(model_keys), frozenset(disabled))
+    with parsing_with(incremental, data):
+        return _found_cached(data, kind, tuple(model_keys), frozenset(disabled))
 
 
 @lru_cache(maxsize=16)
@@ -75,17 +81,19 @@ def scan(
     model_keys: Sequence[str] = (),
     path: str | None = None,
     disabled: Collection[str] = (),
+    incremental: IncrementalParser | None = None,
 ) -> list[Slot]:
     """Every non-empty model-name value of the document, in document order.
 
     `disabled` holds tool ids (known_tools.py) and rule ids (`provider-prefix`, `base-url`,
     `env`) to switch off. `path` names the file (a path or URI): hover says which tool's it is.
+    `incremental` is the document's parse state (an open document in the language server): the
+    tree-sitter parse starts from the previous tree.
     """
     data = encode(text)
     index = LineIndex(data)
-    return [
-        _slot(f, index, kind) for f in _found(data, kind, model_keys, disabled) if f.value.text
-    ]
+    found = _found(data, kind, model_keys, disabled, incremental)
+    return [_slot(f, index, kind) for f in found if f.value.text]
 
 
 def slot_at(

@@ -11,6 +11,7 @@ import tree_sitter_json
 import tree_sitter_toml
 import tree_sitter_yaml
 
+from .incremental import current_for
 from .languages import FileKind
 from .limits import check_limits
 from .nodes import Key, Mapping, Node, Scalar, Sequence
@@ -47,6 +48,9 @@ def parse(data: bytes, kind: FileKind) -> tree_sitter.Tree:
     """Every tree-sitter parse goes through here: past a limit it raises `TooComplex`, because
     the YAML grammar crashes the process on deep nesting (see limits.py)."""
     check_limits(data, kind)
+    state = current_for(data)
+    if state is not None:  # the whole open document, parsed from its previous tree
+        return state.parse(_parser(kind), data, kind)
     return _parser(kind).parse(data)
 
 
