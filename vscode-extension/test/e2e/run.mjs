@@ -194,6 +194,13 @@ story:
 ghost:
 `;
 
+// An Ollama Cloud model that this Ollama does not list (issue 14): a warning with the fix.
+const CLOUD_MODEL = 'gpt-oss:120b-cloud';
+const CLOUD_YAML = `# Uses a model that runs on ollama.com.
+provider: ollama
+model: ${CLOUD_MODEL}
+`;
+
 // A cloned repository's own Python: modules the server imports (the standard library's json, the
 // pydantic dependency, the server's own package). Each writes a marker outside the workspace when
 // imported: with `python -m` or `python -c` in the workspace folder they would run in the server.
@@ -302,6 +309,7 @@ async function main() {
     });
     fs.writeFileSync(path.join(workspace, 'config.yaml'), CONFIG_YAML);
     fs.writeFileSync(path.join(workspace, 'notes.yaml'), NOTES_YAML);
+    fs.writeFileSync(path.join(workspace, 'cloud.yaml'), CLOUD_YAML);
     const markers = path.join(tmp, 'markers');
     plantModules(workspace, markers);
 
@@ -422,6 +430,7 @@ async function main() {
         });
 
         await moreScenarios({ emulator, userDataDir, workspace, generated });
+        await cloudModelScenario();
 
         await step('the status bar turns to offline when the emulator stops', async () => {
             stopProcess(emulator.child);
@@ -469,6 +478,113 @@ function filesUnder(dir, pattern) {
     return fs.readdirSync(dir, { recursive: true, withFileTypes: true })
         .filter((entry) => entry.isFile() && pattern.test(entry.name))
         .map((entry) => path.join(entry.parentPath ?? entry.path, entry.name));
+}
+
+/** The status bar item's tooltip (hovered until its text matches `pattern`). */
+async function statusTooltipText(pattern, what) {
+    const item = page.locator('#workbench\\.parts\\.statusbar .statusbar-item', { hasText: /Ollama 0\.\d+\.\d+ · \d+ models/ }).first();
+    await item.waitFor({ timeout: 30_000 });
+    const hover = page.locator('.workbench-hover, .monaco-hover').filter({ hasText: 'Server:' }).first();
+    let last = '';
+    await waitFor(async () => {
+        // Hover again each time: a tooltip already shown is not updated by every status.
+        await page.mouse.move(0, 0);
+        await page.waitForTimeout(300);
+        await item.hover();
+        if (!(await hover.waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false))) return false;
+        last = (await hover.innerText()).replace(/\s+/g, ' ');
+        return pattern.test(last);
+    }, { timeout: 45_000, interval: 500, what, detail: () => last });
+    return last;
+}
+
+/** Loaded models with their memory and unload time (tooltip and menu), and a cold start. */
+async function coldStartScenarios({ emulator, generated }) {
+    const model = 'llama3:8b'; // the default model now, loaded by the previous step
+
+    await step('the status bar tooltip and the Ollama menu show the loaded model, its memory, when it unloads and the last tok/s', async () => {
+        await quickOpen(page, 'notes.yaml');
+        const loaded = await (await fetch(`${emulator.url}/api/ps`)).json();
+        log(`emulator /api/ps: ${loaded.models.map((m) => `${m.name} until ${m.expires_at}`).join(', ')}`);
+        const escaped = model.replace(/[.:]/g, (c) => `\\${c}`);
+        const pattern = new RegExp(`Loaded models: .*${escaped}.*?(GB|MB).*?unloads in \\d+ (min|s)`);
+        const tooltip = await statusTooltipText(pattern, `the tooltip naming ${model} with its memory and "unloads in"`);
+        log(`tooltip: ${tooltip.slice(0, 400)}`);
+        if (!/Last generation: \d+ tokens? from .+ at \d+ tok\/s/.test(tooltip)) throw new Error(`the tooltip lacks the last generation's tok/s: ${tooltip}`);
+        await screenshot('tooltip-unload-times');
+        await page.keyboard.press('Escape');
+        await page.locator('#workbench\\.parts\\.statusbar .statusbar-item', { hasText: /Ollama 0\.\d+\.\d+ · \d+ models/ }).first().click();
+        const menu = await waitForQuickInput(page, 'Ollama');
+        await waitFor(async () => {
+            const text = (await menu.locator('.quick-input-list').innerText()).replace(/\s+/g, ' ');
+            return text.includes('Loaded models') && new RegExp(`${escaped}.*?unloads in \\d+ (min|s)`).test(text) && text.includes('Pull Model');
+        }, { timeout: 10_000, what: `the menu listing ${model} with "unloads in", then the actions`, detail: () => menu.innerText() });
+        await screenshot('menu-loaded-models');
+        await page.keyboard.press('Escape');
+    });
+
+    await step('a cold model: the status bar shows "loading <model> into memory… N s" until the first token', async () => {
+        await emulatorControl(emulator.url, 'response', { text: generated });
+        try {
+            // Unload it from the Ollama menu (Ollama: Unload Model), so that the next generation loads it.
+            await page.locator('#workbench\\.parts\\.statusbar .statusbar-item', { hasText: /Ollama 0\.\d+\.\d+ · \d+ models/ }).first().click();
+            const menu = await waitForQuickInput(page, 'Ollama');
+            await page.keyboard.type(model);
+            await menu.locator('.monaco-list-row.focused', { hasText: model }).waitFor({ timeout: 10_000 });
+            await page.keyboard.press('Enter');
+            await waitFor(async () => !(await (await fetch(`${emulator.url}/api/ps`)).json()).models.some((m) => m.name === model), {
+                timeout: 15_000,
+                what: `${model} unloaded from the emulator (/api/ps)`,
+            });
+            // A cold load of 4 s before the first token.
+            await emulatorControl(emulator.url, 'rate', { load_seconds: 4 });
+            await emulatorControl(emulator.url, 'requests', undefined, 'DELETE');
+            await quickOpen(page, 'notes.yaml');
+            await goToLine(page, 3);
+            await page.keyboard.press('End');
+            const before = ((await editorText(page)).match(/The emulator wrote/g) ?? []).length;
+            await commandPalette(page, 'Ollama: Generate at Cursor');
+            const loading = new RegExp(`loading ${model.replace(/[.:]/g, (c) => `\\${c}`)} into memory…( \\d+ s)?`);
+            const seen = new Set();
+            await waitFor(async () => {
+                const match = (await statusBarText(page)).match(loading);
+                if (match && !seen.has(match[0])) {
+                    seen.add(match[0]);
+                    if (seen.size === 1 || match[1]) await screenshot('loading-into-memory');
+                }
+                return [...seen].some((text) => / \d+ s$/.test(text));
+            }, { timeout: 20_000, interval: 100, what: `"${loading.source}" with its seconds in the status bar`, detail: () => statusBarText(page) });
+            log(`status bar while loading: ${[...seen].join(' | ')}`);
+            await waitFor(async () => ((await editorText(page)).match(/The emulator wrote/g) ?? []).length > before, {
+                timeout: 60_000,
+                what: 'the generated sentence after the load',
+                detail: () => editorText(page),
+            });
+            await waitFor(async () => !loading.test(await statusBarText(page)), { timeout: 15_000, what: 'the loading message to go', detail: () => statusBarText(page) });
+            const [request] = (await emulatorRequests(emulator.url, '/api/generate')).slice(-1);
+            if (request?.body?.model !== model) throw new Error(`expected a generation with ${model}, got ${JSON.stringify(request?.body?.model)}`);
+        } finally {
+            await emulatorControl(emulator.url, 'rate', { load_seconds: 0 });
+        }
+    });
+}
+
+/** An Ollama Cloud model that this Ollama does not list: a warning with the fix (issue 14). Runs
+ * last in the main session: it leaves the Problems panel focused on cloud.yaml. */
+async function cloudModelScenario() {
+    await step(`an Ollama Cloud model that is not pulled (${CLOUD_MODEL}) is a problem saying to run ollama signin`, async () => {
+        await quickOpen(page, 'cloud.yaml');
+        await page.keyboard.press('Control+Shift+M');
+        await waitFor(async () => {
+            const text = (await problemsText(page)).replace(/\s+/g, ' ');
+            return text.includes(CLOUD_MODEL) && /is an Ollama Cloud model/.test(text) && /ollama signin/.test(text);
+        }, {
+            timeout: 60_000,
+            what: `a problem saying ${CLOUD_MODEL} "is an Ollama Cloud model … ollama signin"`,
+            detail: () => problemsText(page),
+        });
+        await screenshot('cloud-model-problem');
+    });
 }
 
 /** Selects a whole (1-based) line of the active editor. */
@@ -543,6 +659,8 @@ async function moreScenarios({ emulator, userDataDir, workspace, generated }) {
         log(`generate requests named: ${sent.join(', ')}`);
         if (sent.length === 0 || sent.some((name) => name !== model)) throw new Error(`expected /api/generate for ${model}, got ${JSON.stringify(sent)}`);
     });
+
+    await coldStartScenarios({ emulator, generated });
 
     await step('Ollama: Generate from Selection replaces the selected line following the instruction', async () => {
         const answer = 'Bonjour tout le monde.';
