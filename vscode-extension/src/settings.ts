@@ -70,8 +70,8 @@ export const RESTRICTED_SETTINGS: readonly string[] = [
     // What causes traffic, downloads or load on the Ollama machine: a cloned repository could
     // otherwise start a multi-GB pull (autoPull + model), load a huge model or context into
     // memory and keep it there (model, contextLength, keepAlive), hold requests open (timeout),
-    // poll Ollama many times a second (healthCheckInterval, modelCacheTtl), or send a generation
-    // on every keystroke (inlineCompletion.*).
+    // poll Ollama many times a second (healthCheckInterval, modelCacheTtl), make every answer a
+    // long one (think), or send a generation on every keystroke (inlineCompletion.*).
     'autoPull',
     'model',
     'keepAlive',
@@ -79,11 +79,16 @@ export const RESTRICTED_SETTINGS: readonly string[] = [
     'healthCheckInterval',
     'modelCacheTtl',
     'contextLength',
+    'think',
     'inlineCompletion.enable',
     'inlineCompletion.model',
     'inlineCompletion.maxTokens',
+    'inlineCompletion.contextLines',
     'inlineCompletion.debounceMs',
 ];
+
+/** What a workspace may still set in Restricted Mode: what is shown, never what is requested. */
+export const WORKSPACE_SAFE_SETTINGS: readonly string[] = ['modelKeys', 'diagnostics.enable', 'diagnostics.debounceMs', 'scan.disable', 'scan.excludeFiles'];
 
 const isString = (v: unknown): boolean => typeof v === 'string';
 const isNumber = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v);

@@ -13,6 +13,7 @@ import {
     ignoredWorkspaceSettings,
     RESTRICTED_SETTINGS,
     SERVER_SETTING_KEYS,
+    WORKSPACE_SAFE_SETTINGS,
 } from '../../src/settings';
 import { contributedSettings, packageInspector as inspector, ROOT } from './packageJson';
 
@@ -108,7 +109,8 @@ const storm = inspector({
     'diagnostics.debounceMs': { workspaceValue: 500 },
     modelKeys: { workspaceValue: ['llm_model'] },
     'scan.disable': { workspaceFolderValue: ['env'] },
-    think: { workspaceValue: false },
+    think: { workspaceValue: 'high' },
+    'inlineCompletion.contextLines': { workspaceValue: 100_000 },
 });
 
 test('restricted mode: settings that cause traffic, downloads or load come from the user settings only', () => {
@@ -121,11 +123,11 @@ test('restricted mode: settings that cause traffic, downloads or load come from 
     assert.equal(untrusted.modelCacheTtl, 60);
     assert.equal(untrusted.contextLength, null);
     assert.deepEqual(untrusted.inlineCompletion, { enable: true, model: '', maxTokens: 64, contextLines: 50, debounceMs: 150 });
-    // What only shapes what the server reports stays per workspace.
+    // What only shapes what the server shows stays per workspace.
     assert.equal(untrusted.diagnostics.debounceMs, 500);
     assert.deepEqual(untrusted.modelKeys, ['llm_model']);
     assert.deepEqual(untrusted.scan.disable, ['env']);
-    assert.equal(untrusted.think, false);
+    assert.equal(untrusted.think, null, 'no long thinking answers chosen by the workspace');
     // Trusted: the workspace decides.
     const trusted = buildServerSettings(storm, true);
     assert.equal(trusted.autoPull, true);
@@ -136,9 +138,10 @@ test('restricted mode: settings that cause traffic, downloads or load come from 
     assert.equal(trusted.inlineCompletion.debounceMs, 0);
     assert.deepEqual(ignoredWorkspaceSettings(storm, false), [
         'ollama.autoPull', 'ollama.model', 'ollama.keepAlive', 'ollama.timeout', 'ollama.healthCheckInterval', 'ollama.modelCacheTtl',
-        'ollama.contextLength', 'ollama.inlineCompletion.enable', 'ollama.inlineCompletion.model', 'ollama.inlineCompletion.maxTokens',
-        'ollama.inlineCompletion.debounceMs',
+        'ollama.contextLength', 'ollama.think', 'ollama.inlineCompletion.enable', 'ollama.inlineCompletion.model', 'ollama.inlineCompletion.maxTokens',
+        'ollama.inlineCompletion.contextLines', 'ollama.inlineCompletion.debounceMs',
     ]);
+    assert.equal(trusted.think, 'high');
 });
 
 test("package.json's restrictedConfigurations are exactly RESTRICTED_SETTINGS, each a contributed setting", () => {
@@ -150,6 +153,12 @@ test("package.json's restrictedConfigurations are exactly RESTRICTED_SETTINGS, e
     for (const key of ['autoPull', 'model', 'keepAlive', 'timeout', 'healthCheckInterval', 'modelCacheTtl', 'contextLength', 'inlineCompletion.enable', 'inlineCompletion.model']) {
         assert.ok(RESTRICTED_SETTINGS.includes(key), `${key} is not restricted`);
     }
+});
+
+test('every server setting is either restricted or one a workspace may set safely (it changes only what is shown)', () => {
+    const unclassified = SERVER_SETTING_KEYS.filter((key) => !RESTRICTED_SETTINGS.includes(key) && !WORKSPACE_SAFE_SETTINGS.includes(key));
+    assert.deepEqual(unclassified, [], 'a new setting must be classified in src/settings.ts');
+    assert.deepEqual(WORKSPACE_SAFE_SETTINGS.filter((key) => RESTRICTED_SETTINGS.includes(key)), []);
 });
 
 test('restricted mode drops workspace server.* for the launch', () => {
