@@ -33,6 +33,13 @@ class Candidate:
     def can_chat(self) -> bool:
         return not self.capabilities or "completion" in self.capabilities
 
+    def is_reasoning(self, tiers: dict) -> bool:
+        """Thinks before it answers: Ollama's `thinking` capability, or a known family."""
+        if "thinking" in self.capabilities:
+            return True
+        family = self.name.rsplit("/", 1)[-1].split(":", 1)[0].lower()
+        return family in tiers.get("reasoning_families", ())
+
 
 @dataclass(frozen=True)
 class Recommendation:
@@ -61,8 +68,19 @@ def load_tiers() -> dict:
     return json.loads(source.read_text(encoding="utf-8"))
 
 
+def model_budget(hardware: HardwareProfile) -> int:
+    """Bytes a model may take: the GPUs' total VRAM when NVML measured it; else free RAM.
+
+    The VRAM Ollama reports in use (/api/ps) proves a GPU but is not its size: it is whatever
+    happens to be loaded now, so sizing against it would favour the model already loaded.
+    """
+    if hardware.vram_source == "nvml" and hardware.total_vram:
+        return hardware.total_vram
+    return max(hardware.available_ram, 0)
+
+
 def fits(size_bytes: float, hardware: HardwareProfile) -> bool:
-    return size_bytes * LOAD_OVERHEAD <= hardware.model_memory
+    return size_bytes * LOAD_OVERHEAD <= model_budget(hardware)
 
 
 def recommend(
@@ -75,17 +93,26 @@ def recommend(
         key=lambda model: (model.parameters, model.size),
         reverse=True,
     )
-    memory = f"{hardware.model_memory / GIB:.1f} GiB"
+    memory = f"{model_budget(hardware) / GIB:.1f} GiB"
+    # A reasoning model writes its thoughts first: slow, and odd in an editor. It is the
+    # default only when no other model fits.
+    direct = [model for model in fitting if not model.is_reasoning(tiers)]
     if fitting:
-        best = fitting[0]
+        best = (direct or fitting)[0]
         size = f"{best.parameter_size or '?'} parameters, {best.size / GIB:.1f} GiB"
+        kind = "largest installed model" if direct else "largest installed (reasoning) model"
+        skipped = ""
+        if direct and direct[0] is not fitting[0]:
+            skipped = f" {fitting[0].name} is larger but a reasoning model (it thinks first)."
+        rest = [model for model in (direct + [m for m in fitting if m not in direct])
+                if model is not best]
         return Recommendation(
             model=best.name,
             installed=True,
-            reason=f"{best.name} ({size}) is the largest installed model that fits in {memory} "
-            f"({hardware.describe()}).",
+            reason=f"{best.name} ({size}) is the {kind} that fits in {memory} "
+            f"({hardware.describe()}).{skipped}",
             hardware=hardware,
-            alternatives=tuple(model.name for model in fitting[1:4]),
+            alternatives=tuple(model.name for model in rest[:3]),
         )
     return _recommend_pull(chat_models, hardware, tiers, memory)
 
@@ -93,13 +120,16 @@ def recommend(
 def _recommend_pull(
     chat_models: list[Candidate], hardware: HardwareProfile, tiers: dict, memory: str
 ) -> Recommendation:
-    memory_gib = hardware.model_memory / GIB
+    memory_gib = model_budget(hardware) / GIB
+    # Without a GPU a big model answers a few tokens a second: suggest a small one.
+    cpu_cap = None if hardware.has_gpu else float(tiers.get("cpu_max_parameters", 0) or 0) or None
     suggestions = [
         entry
         for tier in tiers["tiers"]
         if memory_gib >= tier["min_memory_gib"]
         for entry in tier["models"]
         if fits(entry["size_gib"] * GIB, hardware)
+        and (cpu_cap is None or parse_parameter_size(entry["parameter_size"]) <= cpu_cap)
     ]
     if not suggestions:  # less memory than the smallest model: still name the smallest
         suggestions = sorted(
@@ -117,7 +147,8 @@ def _recommend_pull(
         model=choice["name"],
         installed=False,
         reason=f"{too_big}{choice['name']} ({choice['parameter_size']} parameters, "
-        f"{choice['size_gib']:.1f} GiB) fits in {memory} ({hardware.describe()}). "
+        f"{choice['size_gib']:.1f} GiB) fits in {memory} ({hardware.describe()})"
+        f"{'; small enough to be quick without a GPU' if cpu_cap else ''}. "
         f"Run: ollama pull {choice['name']}",
         hardware=hardware,
         alternatives=tuple(entry["name"] for entry in suggestions[1:4]),
