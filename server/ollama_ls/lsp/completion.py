@@ -9,6 +9,7 @@ from ollama_ls.lsp.documents import config_document, slot_under_cursor, to_lsp_r
 from ollama_ls.lsp.core import OllamaLanguageServer
 from ollama_ls.lsp.client_capabilities import supports_completion_resolve
 from ollama_ls.lsp.markup import completion_takes_markdown, markup
+from ollama_ls.findings import installed_index
 from ollama_ls.modelname import model_key
 from ollama_ls.scan import FileKind, Slot, modelfile
 from ollama_ls.facade import ModelSummary, pullable_suggestions
@@ -141,6 +142,23 @@ def rank_installed(
     )
 
 
+_RANKED: dict[tuple[int, str, str], tuple[list[ModelSummary], list[ModelSummary]]] = {}
+
+
+def _ranked(installed: list[ModelSummary], kind: str, prefix: str) -> list[ModelSummary]:
+    """`rank_installed`, remembered while the facade hands out the same list (one per model-list
+    version): the client asks again on every keystroke of an incomplete list."""
+    key = (id(installed), kind, prefix)
+    cached = _RANKED.get(key)
+    if cached is not None and cached[0] is installed:
+        return cached[1]
+    if len(_RANKED) >= 64:
+        _RANKED.clear()
+    ranked = rank_installed(installed, kind, prefix)
+    _RANKED[key] = (installed, ranked)
+    return ranked
+
+
 async def model_completion(
     server: OllamaLanguageServer, slot: Slot, position: types.Position | None = None
 ) -> types.CompletionList:
@@ -149,8 +167,8 @@ async def model_completion(
     except OllamaError:
         installed = []
     prefix = typed_prefix(slot, position)
-    ranked = rank_installed(installed, slot.kind, prefix)
-    have = {model_key(model.name) for model in installed}
+    ranked = _ranked(installed, slot.kind, prefix)
+    have = installed_index([model.name for model in installed]).by_key
     suggestions = [
         entry
         for entry in pullable_suggestions()
