@@ -8,8 +8,12 @@ import os
 import sys
 from collections.abc import Sequence
 
-from ollama_ls import __version__
-from ollama_ls.scan import RULE_IDS
+from ollama_ls.cli.bundle import use_bundled_native
+
+use_bundled_native()  # before anything imports pydantic-core or tree-sitter
+
+from ollama_ls import __version__  # noqa: E402
+from ollama_ls.scan import RULE_IDS  # noqa: E402
 
 HOST_HELP = (
     "the Ollama server, as a URL (https://ollama.example.com) or in OLLAMA_HOST form "
