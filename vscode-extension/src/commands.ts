@@ -242,31 +242,30 @@ async function setApiKey(server: OllamaServer): Promise<void> {
 
 type MenuEntry = vscode.QuickPickItem & { command?: string; args?: unknown[] };
 
-/** The status bar item's menu: the loaded models (picking one unloads it), then the actions. */
+/** The status bar item's menu: the actions, then the loaded models (picking one unloads it;
+ * below the actions, so that Enter on the menu never unloads a model). */
 async function showMenu(server: OllamaServer): Promise<void> {
     const now = Date.now();
     const running = server.lastStatus?.reachable ? server.lastStatus.runningModels : [];
     const loaded: MenuEntry[] = running.length
         ? [
-              { label: 'Loaded models', kind: vscode.QuickPickItemKind.Separator },
+              { label: 'Loaded models (select one to unload it now)', kind: vscode.QuickPickItemKind.Separator },
               ...running.map((model) => ({
                   label: `$(chip) ${model.name}`,
                   description: runningModelDetail(model, now),
-                  detail: 'Select to unload it now',
                   command: Commands.unloadModel,
                   args: [model.name],
               })),
-              { label: 'Actions', kind: vscode.QuickPickItemKind.Separator },
           ]
         : [];
     const entries: MenuEntry[] = [
-        ...loaded,
         { label: '$(cloud-download) Pull Model', command: Commands.pullModel },
         { label: '$(check) Select Default Model', command: Commands.selectDefaultModel },
         { label: '$(sparkle) Generate at Cursor', command: Commands.generateAtCursor },
         { label: '$(debug-restart) Restart Server', command: Commands.restartServer },
         { label: '$(settings-gear) Open Settings', command: 'workbench.action.openSettings', args: ['@ext:ollama-ls.ollama-ls'] },
         { label: '$(output) Show Logs', command: Commands.showLogs },
+        ...loaded,
     ];
     const placeHolder = running.length ? `${running.length} loaded · choose a model to unload or an action` : 'No model loaded · choose an action';
     const picked = await vscode.window.showQuickPick(entries, { title: 'Ollama', placeHolder, matchOnDescription: true });

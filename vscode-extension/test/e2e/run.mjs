@@ -517,8 +517,9 @@ async function coldStartScenarios({ emulator, generated }) {
         const menu = await waitForQuickInput(page, 'Ollama');
         await waitFor(async () => {
             const text = (await menu.locator('.quick-input-list').innerText()).replace(/\s+/g, ' ');
-            return text.includes('Loaded models') && new RegExp(`${escaped}.*?unloads in \\d+ (min|s)`).test(text) && text.includes('Pull Model');
-        }, { timeout: 10_000, what: `the menu listing ${model} with "unloads in", then the actions`, detail: () => menu.innerText() });
+            return text.includes('Loaded models') && new RegExp(`Pull Model.*${escaped}.*?unloads in \\d+ (min|s)`).test(text);
+        }, { timeout: 10_000, what: `the menu's actions, then ${model} with "unloads in"`, detail: () => menu.innerText() });
+        await page.waitForTimeout(300); // the quick pick fades in
         await screenshot('menu-loaded-models');
         await page.keyboard.press('Escape');
     });
@@ -584,6 +585,14 @@ async function cloudModelScenario() {
             detail: () => problemsText(page),
         });
         await screenshot('cloud-model-problem');
+        // The whole message, as the editor's hover shows it on the name (best effort: a picture).
+        await goToLine(page, 3);
+        for (let i = 0; i < 10; i++) await page.keyboard.press('ArrowRight');
+        await page.keyboard.press('Control+K');
+        await page.keyboard.press('Control+I');
+        const shown = await page.locator('.monaco-hover', { hasText: 'signin' }).first().waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false);
+        if (shown) await screenshot('cloud-model-hover');
+        else log('the editor hover with the cloud model problem did not show (only the Problems panel was checked)');
     });
 }
 
