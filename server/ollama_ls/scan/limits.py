@@ -12,6 +12,7 @@ checks that these stay below it with a margin.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .languages import FileKind
 
@@ -30,6 +31,22 @@ class TooComplex(ValueError):
 
 def check_limits(data: bytes, kind: FileKind) -> None:
     """Raise TooComplex when `data` must not reach the parser for `kind`."""
+    problem = _measured(data, kind)
+    if problem is not None:
+        raise TooComplex(problem)
+
+
+@lru_cache(maxsize=8)
+def _measured(data: bytes, kind: FileKind) -> str | None:
+    # The scan and the findings both ask about the same text in one recheck: measure it once.
+    try:
+        _check(data, kind)
+    except TooComplex as error:
+        return str(error)
+    return None
+
+
+def _check(data: bytes, kind: FileKind) -> None:
     if len(data) > MAX_PARSE_BYTES:
         raise TooComplex(
             f"not checked: the file is {len(data) // 1024:,} KB; ollama-ls checks files up to "
@@ -48,11 +65,7 @@ def limit_problem(data: bytes, kind: FileKind) -> str | None:
     """The message for the user when `data` is past a limit, else None."""
     if kind not in (FileKind.YAML, FileKind.JSON, FileKind.TOML):
         return None
-    try:
-        check_limits(data, kind)
-    except TooComplex as error:
-        return str(error)
-    return None
+    return _measured(data, kind)
 
 
 def _too_deep(depth: int, limit: int) -> str:
