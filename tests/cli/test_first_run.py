@@ -291,3 +291,36 @@ def test_serve_with_the_emulator_in_one_command(tmp_path):
             os.killpg(process.pid, signal.SIGKILL)
         os.close(primary)
     assert "Ollama 0.33.0 at http://127.0.0.1:" in banner and "answers" in banner, banner
+
+
+def pull_in_a_terminal(emulator, model: str) -> tuple[int, str]:
+    primary, secondary = pty.openpty()
+    process = subprocess.Popen([*CLI, "pull", model, "--host", emulator.base_url],
+                               stdin=secondary, stdout=secondary, stderr=secondary,
+                               env=clean_env(COLUMNS="100"))
+    os.close(secondary)
+    try:
+        output = read_until(primary, b"\x00never", 30)  # until the process closes the terminal
+        code = process.wait(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        os.close(primary)
+    return code, output.decode(errors="replace")
+
+
+def visible(output: str) -> str:
+    import re
+
+    return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", output)
+
+
+def test_pull_in_a_terminal_shows_a_bar_that_leaves_no_question_mark_and_no_stray_line(emulator):
+    emulator.set_rate(pull_bytes_per_s=300_000_000)
+    code, output = pull_in_a_terminal(emulator, "tinyllama")
+    assert code == 0 and "?" not in visible(output)
+    assert output.rstrip().endswith("Pulled tinyllama.")
+    code, output = pull_in_a_terminal(emulator, "nosuchmodel:1b")
+    assert code == 1 and "?" not in visible(output.split("Pull failed")[0])
+    # the bar is erased (cursor up, erase line) before the error is printed
+    assert "\x1b[2KPull failed:" in output

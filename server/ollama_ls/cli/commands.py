@@ -14,7 +14,6 @@ from typing import Any
 from rich.console import Console
 from rich.progress import (
     BarColumn,
-    DownloadColumn,
     Progress,
     ProgressColumn,
     Task,
@@ -192,6 +191,15 @@ class _SpeedColumn(ProgressColumn):
         return Text("" if speed is None else f"{format_bytes(int(speed))}/s")
 
 
+class _BytesColumn(ProgressColumn):
+    """`1.2 GB/4.1 GB`, blank until the size is known (rich prints `0/? bytes`)."""
+
+    def render(self, task: Task) -> Text:
+        if task.total is None:
+            return Text("")
+        return Text(f"{format_bytes(int(task.completed))}/{format_bytes(int(task.total))}")
+
+
 class _RemainingColumn(ProgressColumn):
     """Time left, blank while unknown."""
 
@@ -219,7 +227,7 @@ async def _pull_with_bar(tools: OllamaEditorTools, args: argparse.Namespace) -> 
         TextColumn("{task.description}"),
         BarColumn(),
         TaskProgressColumn(),
-        DownloadColumn(),
+        _BytesColumn(),
         _SpeedColumn(),
         _RemainingColumn(),
     )
