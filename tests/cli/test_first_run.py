@@ -324,3 +324,19 @@ def test_pull_in_a_terminal_shows_a_bar_that_leaves_no_question_mark_and_no_stra
     assert code == 1 and "?" not in visible(output.split("Pull failed")[0])
     # the bar is erased (cursor up, erase line) before the error is printed
     assert "\x1b[2KPull failed:" in output
+
+
+def test_every_client_suggestion_that_names_an_editor_setting_is_reworded_for_the_cli():
+    """Suggestions in client/errors.py that name editor settings or Python arguments reachable
+    from the CLI read as flags and environment variables there."""
+    import re
+    from pathlib import Path
+
+    from ollama_ls.cli.advice import reword
+
+    source = (Path(__file__).resolve().parents[2] / "server/ollama_ls/client/errors.py").read_text()
+    texts = re.findall(r'suggestion="((?:[^"\\]|\\.)*)"(?:\s*"((?:[^"\\]|\\.)*)")?', source)
+    editor_only = re.compile(r"\b(readTimeout|caBundle|apiKey|truncate=True|insecure=True)\b|the pull timeout")
+    for first, second in texts:
+        text = first + second
+        assert not editor_only.search(reword(text) or ""), text

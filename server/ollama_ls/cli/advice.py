@@ -24,6 +24,8 @@ _REWORDINGS: tuple[tuple[str, str], ...] = (
      "Set OLLAMA_API_KEY (sent as Authorization: Bearer <key>)."),
     ("The registry is plain http: pull with insecure=True.",
      "The registry is plain http: pull it with `ollama pull --insecure`."),
+    ("Shorten the input, allow truncation (truncate=True), or raise num_ctx in options.",
+     "Shorten the input, or use a model with a longer context (see: ollama-ls show MODEL)."),
     ("; or raise the pull timeout.", "."),
     ("or raise the pull timeout", ""),
 )
