@@ -26,6 +26,7 @@ from contextvars import ContextVar
 from typing import Any
 from urllib.parse import unquote
 
+import attrs
 import pygls.server
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
@@ -150,6 +151,13 @@ class OllamaProtocol(LanguageServerProtocol):
                     return self._converter.structure(data, ResponseErrorMessage)
                 if "method" in data:
                     request_type = self.get_message_type(method) or JsonRPCRequestMessage
+                    if "id" not in attrs.fields_dict(request_type):
+                        # A notification sent with an id: pygls would drop the id, and the
+                        # client would wait for an answer forever.
+                        return _Rejected(
+                            data["id"], method, INVALID_REQUEST,
+                            f"{method} is a notification: send it without an id",
+                        )
                     return self._converter.structure(data, request_type)
                 response_type = self._result_types.pop(data["id"], None) or JsonRPCResponseMessage
                 return self._converter.structure(data, response_type)
@@ -211,6 +219,17 @@ class OllamaProtocol(LanguageServerProtocol):
         on_cancel = getattr(self._server, "request_cancelled", None)
         if on_cancel is not None:
             on_cancel(msg_id)
+
+    def _send_handler_result(self, future: Any, *, msg_id: Any) -> None:
+        """An expected refusal (a JsonRpcException: bad params, unknown command, a failed
+        request mapped by lsp/errors.py) is answered with one log line, not a traceback."""
+        if not future.cancelled() and isinstance(future.exception(), JsonRpcException):
+            self._request_futures.pop(msg_id, None)
+            error = future.exception()
+            log.warning("Request %s refused: %s", msg_id, str(error).splitlines()[0][:200])
+            self._send_response(msg_id, error=error.to_response_error())
+            return
+        super()._send_handler_result(future, msg_id=msg_id)
 
     def _execute_handler(self, msg_id, handler, callback, args=None, kwargs=None) -> None:
         """pygls keeps the future of every handled notification under a fresh uuid and never
