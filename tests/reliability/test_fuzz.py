@@ -2,7 +2,7 @@
 random positions, and raw protocol messages (any JSON, any method, any params, bad framing).
 Every request must be answered, never with -32603, and the server must outlive them all.
 
-OLLAMA_LS_FUZZ_EXAMPLES sets the number of cases per property (default 1,500; the docs' figures
+OLLAMA_LS_FUZZ_EXAMPLES sets the number of cases per property (default 1,000; the docs' figures
 come from the default)."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from ollama_ls.emulator.server import Emulator
 from tests.reliability.rawlsp import RawServer
 
-EXAMPLES = int(os.environ.get("OLLAMA_LS_FUZZ_EXAMPLES", "1500"))
+EXAMPLES = int(os.environ.get("OLLAMA_LS_FUZZ_EXAMPLES", "1000"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
                 suppress_health_check=list(HealthCheck))
 
