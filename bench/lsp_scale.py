@@ -30,13 +30,12 @@ import time
 from pathlib import Path
 
 import httpx
-from lsprotocol import types
-from pygls.protocol import default_converter
-from pytest_lsp import client_capabilities
-
 from _util import emulator_process, print_machine, table
 from lsp_latency import BenchClient
+from lsprotocol import types
 from ollama_ls.client import ClientConfig, OllamaClient
+from pygls.protocol import default_converter
+from pytest_lsp import client_capabilities
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_BEFORE = "0a210ee"

@@ -8,13 +8,12 @@ import json
 from types import SimpleNamespace
 
 from lsprotocol import types
-from pygls.protocol import default_converter
-from pytest_lsp import client_capabilities
-
 from ollama_ls.facade import ModelSummary
 from ollama_ls.lsp import completion
 from ollama_ls.scan import FileKind, Slot
 from ollama_ls.scan.positions import Position, Range
+from pygls.protocol import default_converter
+from pytest_lsp import client_capabilities
 
 
 def _model(name: str, capabilities: tuple[str, ...], day: int, digest: str | None = None) -> ModelSummary:

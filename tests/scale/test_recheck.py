@@ -7,12 +7,11 @@ import asyncio
 import threading
 from types import SimpleNamespace
 
-from pygls.workspace import TextDocument
-
-import ollama_ls.findings as findings
+from ollama_ls import findings
 from ollama_ls.findings import check_document, installed_index
 from ollama_ls.lsp import diagnostics
 from ollama_ls.scan import FileKind, scan
+from pygls.workspace import TextDocument
 
 URI = "file:///w/agents.yaml"
 

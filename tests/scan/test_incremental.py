@@ -3,10 +3,9 @@ the slots scanned with it equal those of a full parse of the final text."""
 
 from __future__ import annotations
 
+import ollama_ls.scan as scan_module
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-import ollama_ls.scan as scan_module
 from ollama_ls.scan import FileKind, IncrementalParser, scan
 from ollama_ls.scan.incremental import changed_span, point
 from ollama_ls.scan.parsing import _parser
