@@ -145,10 +145,17 @@ def usage_problem(args: argparse.Namespace) -> str | None:
             if isinstance(item, str) and not _is_utf8(item):
                 shown = name.replace("_", "-")
                 return f"the {shown} argument is not valid UTF-8 text"
-    if args.command == "serve":
-        return None
     from ollama_ls.cli.advice import redact
     from ollama_ls.client import host as ollama_host
+
+    if args.command == "serve":  # the editor's settings may name another server: warn only
+        env_host = os.environ.get("OLLAMA_HOST", "")
+        result = ollama_host.check_host(env_host)
+        for problem in (result.error, *result.warnings):
+            if problem:
+                print(f"ollama-ls: warning: OLLAMA_HOST={redact(env_host)!r}: {problem}",
+                      file=sys.stderr)
+        return None
 
     server = getattr(args, "server", None)
     if server is not None:

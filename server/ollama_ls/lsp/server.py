@@ -161,7 +161,7 @@ def _ollama_banner() -> str:
 
     try:
         status = asyncio.run(probe())
-    except TimeoutError:
+    except (TimeoutError, asyncio.TimeoutError):  # the same class from Python 3.11 on
         return "ollama-ls: Ollama does not answer within 4 s (the editor's settings may name another)"
     except Exception as error:  # noqa: BLE001 - a banner never stops the server
         return f"ollama-ls: cannot check Ollama: {error}"
