@@ -95,6 +95,8 @@ class Rules:
         self.name_paths = _index([(split_path(e.path), (t, e)) for t in self.tools for e in t.names])
         self.ignores = _index([(split_path(p), p) for t in self.tools for p in t.ignore])
         self.found: list[Found] = []
+        self._tool_paths: dict[tuple[str, ...], tuple[Tool, NamePath] | None] = {}
+        self._ignored_paths: dict[tuple[str, ...], bool] = {}
 
     # -- the walk --------------------------------------------------------------------------
 
@@ -227,10 +229,19 @@ class Rules:
         return context
 
     def _tool_path(self, keys: tuple[str, ...]) -> tuple[Tool, NamePath] | None:
-        return next(iter(_matching(self.name_paths, keys)), None)
+        # A large file repeats the same key paths (`agents.[].model` 500 times): look each up once.
+        try:
+            return self._tool_paths[keys]
+        except KeyError:
+            found = self._tool_paths[keys] = next(iter(_matching(self.name_paths, keys)), None)
+            return found
 
     def _ignored(self, keys: tuple[str, ...]) -> bool:
-        return any(True for _ in _matching(self.ignores, keys))
+        try:
+            return self._ignored_paths[keys]
+        except KeyError:
+            found = self._ignored_paths[keys] = any(True for _ in _matching(self.ignores, keys))
+            return found
 
 
 PathIndex = dict[tuple[int, str], list[tuple[tuple[str, ...], Any]]]
