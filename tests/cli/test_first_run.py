@@ -211,6 +211,15 @@ def test_models_table_is_80_columns_when_piped_and_keeps_whole_names(emulator):
     assert any(LONG in line for line in lines)
 
 
+def test_a_narrow_table_drops_columns_but_never_cuts_a_name(emulator):
+    lines = table_lines(emulator, COLUMNS="40")
+    assert lines[0].split() == ["NAME"]  # nothing else fits beside the long name
+    assert LONG in lines and all(line == line.rstrip() for line in lines)
+    emulator.reset()
+    narrow = run("models", "--host", emulator.base_url, COLUMNS="40").stdout.splitlines()
+    assert narrow[0].split() == ["NAME", "SIZE"] and max(map(len, narrow)) <= 40
+
+
 def test_models_table_honours_columns(emulator):
     lines = table_lines(emulator, COLUMNS="200")
     assert 80 < max(map(len, lines)) <= 200

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import io
 import json
 import sys
 import time
@@ -142,23 +143,63 @@ async def cmd_models(tools: OllamaEditorTools, args: argparse.Namespace) -> int:
     if args.json:
         print_json(models)
         return 0
-    # The name is never cut: its column is as wide as the longest name, and the others wrap.
-    name_width = max([len("NAME"), *(len(model.name) for model in models)])
-    table = Table(box=None, pad_edge=False, expand=False)
-    table.add_column("NAME", no_wrap=True, min_width=name_width)
-    for column in ("SIZE", "PARAMETERS", "QUANTIZATION", "MODIFIED", "CAPABILITIES"):
-        table.add_column(column, overflow="fold")
-    for model in models:
-        table.add_row(
-            model.name,
-            format_bytes(model.size),
-            model.parameter_size,
-            model.quantization,
-            model.modified_at[:19].replace("T", " "),
-            ", ".join(model.capabilities),
-        )
-    stdout.print(table, soft_wrap=False)
+    rows = [
+        {
+            "NAME": model.name,
+            "SIZE": format_bytes(model.size),
+            "PARAMETERS": model.parameter_size,
+            "QUANTIZATION": model.quantization,
+            "MODIFIED": model.modified_at[:19].replace("T", " "),
+            "CAPABILITIES": ", ".join(model.capabilities),
+        }
+        for model in models
+    ]
+    print_table(rows, ["NAME", "SIZE", "PARAMETERS", "QUANTIZATION", "MODIFIED", "CAPABILITIES"],
+                drop_order=["MODIFIED", "QUANTIZATION", "CAPABILITIES", "PARAMETERS", "SIZE"],
+                wrap="CAPABILITIES")
     return 0
+
+
+def print_table(
+    rows: list[dict[str, str]], columns: list[str], drop_order: list[str], wrap: str
+) -> None:
+    """A table that fits the console's width (the terminal's; COLUMNS; 80 when piped).
+
+    The first column (the model name) is never cut or wrapped; `wrap` may wrap between words;
+    when even that is too wide, columns go in `drop_order`. A name longer than the width is
+    printed whole, past the width.
+    """
+    gap = 2
+
+    def natural(column: str) -> int:
+        return max([len(column), *(len(row[column]) for row in rows)])
+
+    def minimum(column: str) -> int:
+        if column != wrap:
+            return natural(column)
+        words = [word for row in rows for word in row[column].split()]
+        return max([len(column), *(len(word) for word in words)])
+
+    shown = list(columns)
+    width = stdout.width
+    while len(shown) > 1 and sum(map(minimum, shown)) + gap * (len(shown) - 1) > width:
+        shown.remove(next(column for column in drop_order if column in shown))
+    needed = sum(map(minimum, shown)) + gap * (len(shown) - 1)
+    table = Table(box=None, pad_edge=False, expand=False, padding=(0, gap, 0, 0),
+                  collapse_padding=True, show_edge=False)
+    for column in shown:
+        if column == wrap:
+            table.add_column(column, min_width=minimum(column), overflow="fold")
+        else:
+            table.add_column(column, no_wrap=True, min_width=natural(column))
+    for row in rows:
+        table.add_row(*(row[column] for column in shown))
+    # Rendered apart, so that a name wider than the terminal is printed whole; no trailing blanks.
+    canvas = Console(file=io.StringIO(), width=max(width, needed), highlight=False,
+                     color_system=None, legacy_windows=False)
+    canvas.print(table, soft_wrap=False)
+    text = canvas.file.getvalue()  # type: ignore[attr-defined]
+    sys.stdout.write("".join(line.rstrip() + "\n" for line in text.splitlines()))
 
 
 async def cmd_show(tools: OllamaEditorTools, args: argparse.Namespace) -> int:
