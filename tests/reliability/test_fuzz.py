@@ -60,6 +60,7 @@ def _ask(raw: RawServer, method: str, params) -> None:
         raise AssertionError(f"{method}: internal error {answer['error']}")
 
 
+@pytest.mark.timeout(600)
 @FUZZ
 @given(kind=st.sampled_from(KINDS), text=DOCUMENT, edit=DOCUMENT,
        line=st.integers(0, 8), character=st.integers(0, 80))
@@ -102,6 +103,7 @@ POSITIONISH = st.fixed_dictionaries({
 })
 
 
+@pytest.mark.timeout(600)
 @FUZZ
 @given(method=METHODS, params=st.one_of(JSON, POSITIONISH), as_request=st.booleans(),
        garbage=st.one_of(st.just(b""), st.binary(max_size=40)))

@@ -10,12 +10,15 @@ import random
 import threading
 import time
 
+import pytest
+
 from tests.reliability.rawlsp import RawServer
 
 SECONDS = float(os.environ.get("OLLAMA_LS_SOAK_SECONDS", "30"))
 GENERATORS = int(os.environ.get("OLLAMA_LS_SOAK_GENERATIONS", "10"))
 
 
+@pytest.mark.timeout(SECONDS + 180)
 def test_soak(emulator):
     emulator.set_rate(token_rate=400.0)
     capabilities = {"textDocument": {"inlineCompletion": {}},
