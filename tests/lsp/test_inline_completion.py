@@ -56,11 +56,6 @@ async def test_fill_in_the_middle_with_an_insert_model(coder, emulator):
     body = emulator.requests_to("/api/generate")[-1].body
     assert body["model"] == "qwen2.5-coder:1.5b"
     assert body["prompt"] == "def add(a, b):\n    return "
-    # Said once, naming the installed models that can fill in the middle.
-    await plain.until(lambda: any("cannot fill in the middle" in m for m in plain.messages))
-    await plain.client.text_document_inline_completion_async(inline_params(1, 11))
-    notices = [m for m in plain.messages if "cannot fill in the middle" in m]
-    assert len(notices) == 1 and "qwen2.5-coder:1.5b" in notices[0]
     assert body["suffix"] == "\n\nprint(add(1, 2))\n"
     assert body["options"]["num_predict"] == 16
 
@@ -72,6 +67,11 @@ async def test_plain_continuation_without_insert(plain, emulator):
     body = emulator.requests_to("/api/generate")[-1].body
     assert "suffix" not in body and body["raw"] is True
     assert body["prompt"] == "def add(a, b):\n    return "
+    # Said once, naming the installed models that can fill in the middle.
+    await plain.until(lambda: any("cannot fill in the middle" in m for m in plain.messages))
+    await plain.client.text_document_inline_completion_async(inline_params(1, 11))
+    notices = [m for m in plain.messages if "cannot fill in the middle" in m]
+    assert len(notices) == 1 and "qwen2.5-coder:1.5b" in notices[0]
 
 
 async def test_a_superseded_request_is_cancelled_and_its_stream_closed(coder, emulator):
