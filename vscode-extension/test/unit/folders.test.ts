@@ -20,6 +20,6 @@ test('a relative path in a setting: from the folder that set it, the workspace f
 
 test('a relative path is refused in an untrusted workspace, or without a folder', () => {
     assert.equal(relativeBase('workspaceFolder', { trusted: false, folder: '/home/me/api' }), undefined);
-    assert.equal(relativeBase('user', { trusted: false, folder: '/home/me/api', workspaceFile: '/work/x.code-workspace' }), undefined);
+    assert.equal(relativeBase('user', { trusted: false, folder: '/home/me/api', workspaceFile: '/home/me/x.code-workspace' }), undefined);
     assert.equal(relativeBase('user', { trusted: true }), undefined);
 });
