@@ -11,7 +11,7 @@ test('the primary folder is the first one (LSP rootUri); none without folders', 
 test('a relative path in a setting: from the folder that set it, the workspace file, else the primary folder', () => {
     const multiRoot = { trusted: true, folder: '/home/me/api', workspaceFile: '/home/me/team.code-workspace' };
     assert.equal(relativeBase('workspaceFolder', multiRoot), '/home/me/api');
-    assert.equal(relativeBase('workspace', multiRoot), '/work', 'a .code-workspace value: its own directory');
+    assert.equal(relativeBase('workspace', multiRoot), '/home/me', 'a .code-workspace value: its own directory');
     assert.equal(relativeBase('user', multiRoot), '/home/me/api', "a user value: the primary folder's (each project's .venv)");
     assert.equal(relativeBase(undefined, multiRoot), '/home/me/api');
     const singleFolder = { trusted: true, folder: '/home/me/api' };
