@@ -5,15 +5,14 @@ import { CONFIG_SECTION } from './constants';
 import { primaryFolder, RelativePlaces } from './folders';
 import {
     answerConfigurationItems,
-    buildInitializationOptions,
     buildLaunchSettings,
     buildServerSettings,
     ignoredWorkspaceSettings,
-    InitializationOptions,
     InspectSetting,
     LaunchSettings,
     ServerSettings,
 } from './settings';
+import { buildTrustedInitializationOptions, TrustedInitializationOptions } from './trust';
 
 /** The folder the server is started for: the first workspace folder (LSP's rootUri). */
 export function primaryWorkspaceFolder(): vscode.WorkspaceFolder | undefined {
@@ -30,8 +29,10 @@ export function serverSettings(apiKey: string | undefined, scope?: vscode.Uri): 
     return buildServerSettings(inspector(scope), vscode.workspace.isTrusted, apiKey);
 }
 
-export function initializationOptions(apiKey: string | undefined): InitializationOptions {
-    return buildInitializationOptions(inspector(), vscode.workspace.isTrusted, apiKey);
+/** `{ollama: {...}}` for `initialize`; in an untrusted workspace with `trustProjectSettings:
+ * false`, so the server keeps to its project-safe keys for later settings too (trust.ts). */
+export function initializationOptions(apiKey: string | undefined): TrustedInitializationOptions {
+    return buildTrustedInitializationOptions(inspector(), vscode.workspace.isTrusted, apiKey);
 }
 
 export function launchSettings(): LaunchSettings {

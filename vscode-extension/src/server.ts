@@ -28,6 +28,8 @@ import { RESTART_DELAY_MS, RestartPolicy } from './restartPolicy';
 import { describeCommandLine } from './serverLaunch';
 import { logServerLine, ServerLogParser } from './serverLog';
 import { StatusBar } from './statusBar';
+import type { ServerSettings } from './settings';
+import { changedRestrictedSettings, TRUST_KEY } from './trust';
 
 export class OllamaServer implements vscode.Disposable {
     private client: LanguageClient | undefined;
@@ -38,6 +40,8 @@ export class OllamaServer implements vscode.Disposable {
     private readonly generations = new GenerationTracker();
     private readonly requests: RequestLog;
     private readonly progress: ProgressNotifications;
+    /** The settings sent at `initialize`, and whether the workspace was trusted then. */
+    private initialSettings: { settings: ServerSettings; trusted: boolean } | undefined;
 
     constructor(
         private readonly context: vscode.ExtensionContext,
@@ -238,7 +242,7 @@ export class OllamaServer implements vscode.Disposable {
                         .on('line', (line) => logServerLine(parser, channel, line));
                 },
             },
-            initializationOptions: initializationOptions(undefined),
+            initializationOptions: this.rememberInitializationOptions(),
             synchronize: { configurationSection: 'ollama' },
             connectionOptions: { maxRestartCount: 0 },
             markdown: { isTrusted: false, supportHtml: false },
@@ -261,13 +265,32 @@ export class OllamaServer implements vscode.Disposable {
                     },
                     // Push model: send the same settings object as initializationOptions.
                     didChangeConfiguration: async () => {
+                        const settings = serverSettings(undefined);
+                        // Untrusted: the server keeps its first values of the restricted settings
+                        // (trustProjectSettings: false), so a change of the user's own value needs
+                        // a new initialize.
+                        const initial = this.initialSettings;
+                        const changed = initial && !initial.trusted ? changedRestrictedSettings(initial.settings, settings) : [];
+                        if (changed.length > 0) {
+                            void this.restart(`Restricted Mode: ${changed.map((key) => `ollama.${key}`).join(', ')} changed in your settings`);
+                            return;
+                        }
                         await this.client?.sendNotification(DidChangeConfigurationNotification.type, {
-                            settings: { ollama: serverSettings(undefined) },
+                            settings: { ollama: settings },
                         });
                     },
                 },
             },
         };
+    }
+
+    /** initializationOptions, remembered for the pushes after it (Restricted Mode). */
+    private rememberInitializationOptions(): object {
+        const options = initializationOptions(undefined);
+        const { [TRUST_KEY]: trust, ...settings } = options.ollama;
+        this.initialSettings = { settings: settings as ServerSettings, trusted: trust !== false };
+        if (trust === false) this.log.info(`Restricted Mode: the server is told ${TRUST_KEY}: false (it keeps to its project-safe settings until restarted in a trusted workspace)`);
+        return options;
     }
 
     private onClosed(): void {
