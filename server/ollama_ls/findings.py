@@ -9,11 +9,13 @@ from __future__ import annotations
 import difflib
 from functools import lru_cache
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from ollama_ls.modelname import ModelRefError, parse_name, strip_source_suffix, model_key
-from ollama_ls.scan import FileKind, Slot, limit_problem, modelfile, scan
+from ollama_ls.scan import (
+    ContextSetting, FileKind, Slot, context_settings, limit_problem, modelfile, scan,
+)  # fmt: skip
 from ollama_ls.scan.positions import Position, Range, encode
 
 Severity = Literal["error", "warning", "information"]
@@ -24,6 +26,8 @@ TAG_MISMATCH = "tag-mismatch"
 CAPABILITY_MISMATCH = "capability-mismatch"
 CLOUD_MODEL_NOT_PULLED = "cloud-model-not-pulled"
 NOT_CHECKED = "not-checked"  # past the scanner's size or nesting limits
+CONTEXT_LENGTH_TOO_LARGE = "context-length-too-large"  # num_ctx above the model's maximum
+INVALID_CONTEXT_LENGTH = "invalid-context-length"  # num_ctx that is not a positive number
 # Modelfile findings keep the scanner's codes: unknown-parameter, invalid-value, missing-value.
 
 
@@ -197,14 +201,25 @@ def check_document(
     server: str = "the Ollama server",
     slots: Sequence[Slot] | None = None,
     spelling: bool = True,
+    contexts: Sequence[ContextSetting] | None = None,
+    context_maxima: Mapping[str, int] | None = None,
+    installed_capabilities: Mapping[str, Sequence[str]] | None = None,
+    purposes: Mapping[str, str] | None = None,
 ) -> list[Finding]:
-    """Findings for a document; pass `slots` when the caller has already scanned it."""
+    """Findings for a document; pass `slots` (and `contexts`) when the caller has already
+    scanned it. `context_maxima` (model key -> the model's maximum context) are what a
+    context-length setting is checked against; `installed_capabilities` (installed name ->
+    capabilities, as the model list gives them) and `purposes` (model -> "chat", "code",
+    "embedding") keep the alternatives of a name that is not installed to models of the kind its
+    setting expects."""
     problem = limit_problem(encode(text), kind)
     if problem is not None:
         start = Position(0, 0)
         return [Finding(Range(start, start), "information", NOT_CHECKED, problem)]
     if slots is None:
         slots = scan(text, kind, model_keys)
+    if contexts is None:
+        contexts = context_settings(text, kind, model_keys)
     if installed is None:
         findings = [
             finding
@@ -221,7 +236,16 @@ def check_document(
             for slot in slots
             if (finding := _check_cached(slot, index, known, server, spelling)) is not None
         ]
+        if installed_capabilities is not None or purposes:
+            findings = fit_to_kinds(findings, slots, installed_capabilities or {}, purposes or {}, server)
+    context_findings = [
+        finding
+        for setting in contexts
+        if (finding := check_context(setting, context_maxima or {})) is not None
+    ]
+    findings += context_findings
     if kind is FileKind.MODELFILE:
+        judged = {finding.range for finding in context_findings}
         findings += [
             Finding(
                 problem.range,
@@ -231,5 +255,133 @@ def check_document(
                 alternatives=(problem.suggestion,) if problem.suggestion else (),
             )
             for problem in modelfile.check(text)
+            if problem.range not in judged  # `PARAMETER num_ctx abc`: said once, by the above
         ]
     return sorted(findings, key=lambda f: (f.range.start.line, f.range.start.character))
+
+
+# -- context length -------------------------------------------------------------------------------
+
+
+def check_context(setting: ContextSetting, maxima: Mapping[str, int]) -> Finding | None:
+    """A context-length value that is not a positive number of tokens (error), or that is above
+    the maximum of its model (warning; `maxima` is keyed by `model_key`)."""
+    key, text = setting.key, setting.text.strip()
+    if setting.problem is not None:
+        if setting.problem == "not-positive":
+            message = (
+                f"`{key}` must be a positive number of tokens, not `{text}`. Remove it to use "
+                "Ollama's default context length."
+            )
+        elif setting.problem == "not-whole":
+            message = f"`{key}` must be a whole number of tokens, such as 8192, not `{text}`."
+        else:
+            message = f"`{key}` must be a number of tokens, such as 8192, not `{text}`."
+        return Finding(setting.range, "error", INVALID_CONTEXT_LENGTH, message, setting.model)
+    if setting.tokens is None or setting.model is None:
+        return None
+    maximum = maxima.get(model_key(setting.model))
+    if maximum is None or setting.tokens <= maximum:
+        return None
+    return Finding(
+        setting.range,
+        "warning",
+        CONTEXT_LENGTH_TOO_LARGE,
+        f"`{key}` is {setting.tokens:,} tokens, above the maximum context length of "
+        f"`{setting.model}` ({maximum:,} tokens): Ollama loads it with {maximum:,} at most. "
+        f"Set `{key}` to {maximum} or less.",
+        setting.model,
+        (str(maximum),),
+    )
+
+
+# -- the kind of model a setting expects ----------------------------------------------------------
+
+
+def suits(capabilities: Sequence[str], kind: str) -> bool:
+    """Whether a model with these capabilities suits a setting of this kind (unknown: it may)."""
+    if not capabilities or kind == "any":
+        return True
+    if kind == "embedding":
+        return "embedding" in capabilities
+    if kind == "autocomplete":
+        return "insert" in capabilities
+    return "completion" in capabilities  # chat
+
+
+def _what_it_is(kind: str, capabilities: Sequence[str] = (), purpose: str = "") -> str:
+    if kind == "embedding":
+        return "it is a chat model, but this setting expects an embedding model"
+    if "embedding" in capabilities or purpose == "embedding":
+        return "it is an embedding-only model, but this setting expects one that generates text"
+    return "it cannot fill in the middle (no `insert` capability), which autocomplete needs"
+
+
+def kind_conflict(
+    name: str,
+    kind: str,
+    installed_capabilities: Mapping[str, Sequence[str]],
+    purposes: Mapping[str, str] | None = None,
+) -> str | None:
+    """Why a model that is not installed would not suit a setting of `kind`, when that is known:
+    from the capabilities of the same model installed with another tag, else from `purposes`
+    (model name without tag -> "chat", "code" or "embedding", e.g. the tier table). None when it
+    may suit, or nothing is known."""
+    if kind == "any" or not name.strip():
+        return None
+    family = _family(name.strip())
+    siblings = [
+        caps for other, caps in installed_capabilities.items() if caps and _family(other) == family
+    ]
+    if siblings:
+        if any(suits(caps, kind) for caps in siblings):
+            return None
+        return _what_it_is(kind, siblings[0])
+    host, namespace, model = family
+    library = (host, namespace) == ("registry.ollama.ai", "library")
+    purpose = (purposes or {}).get(model) if library else None
+    if purpose is None:
+        return None
+    if kind == "embedding" and purpose != "embedding":
+        return _what_it_is(kind, purpose=purpose)
+    if kind in ("chat", "autocomplete") and purpose == "embedding":
+        return _what_it_is(kind, purpose=purpose)
+    return None
+
+
+_SUGGESTING = {MODEL_NOT_INSTALLED, TAG_MISMATCH}
+
+
+def fit_to_kinds(
+    findings: list[Finding],
+    slots: Sequence[Slot],
+    installed_capabilities: Mapping[str, Sequence[str]],
+    purposes: Mapping[str, str],
+    server: str = "the Ollama server",
+) -> list[Finding]:
+    """A name that is not installed: its alternatives only models of the kind its setting
+    expects, and no advice to pull it when it is known to be of another kind."""
+    kinds = {slot.range: slot.kind for slot in slots}
+    fitted: list[Finding] = []
+    for finding in findings:
+        kind = kinds.get(finding.range, "any")
+        if finding.code not in _SUGGESTING or kind == "any" or finding.model is None:
+            fitted.append(finding)
+            continue
+        name = finding.model
+        alternatives = tuple(
+            other for other in finding.alternatives if suits(installed_capabilities.get(other, ()), kind)
+        )
+        conflict = kind_conflict(name, kind, installed_capabilities, purposes)
+        if conflict is not None:
+            instead = f" Installed and suitable: `{alternatives[0]}`." if alternatives else ""
+            message = (
+                f"Model `{name}` is not installed on {server}, and pulling it would not help: "
+                f"{conflict}.{instead}"
+            )
+            finding = replace(finding, severity="warning", code=MODEL_NOT_INSTALLED, message=message)
+        elif finding.code == TAG_MISMATCH and not alternatives:
+            message = f"Model `{name}` is not installed on {server}. Run: ollama pull {name}"
+            finding = replace(finding, severity="warning", code=MODEL_NOT_INSTALLED, message=message)
+        fitted.append(replace(finding, alternatives=alternatives))
+    return fitted

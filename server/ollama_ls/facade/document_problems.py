@@ -4,15 +4,16 @@ diagnostics and by `ollama-ls check`."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Collection, Sequence
-from typing import TypeVar
 from functools import lru_cache
+from typing import TypeVar
 
-from ollama_ls.findings import Finding, check_document, installed_index
 from ollama_ls.client import OllamaError
-from ollama_ls.modelname import model_key
-from ollama_ls.scan import FileKind, Slot, scan
 from ollama_ls.facade.editor_tools import OllamaEditorTools
 from ollama_ls.facade.models import ModelSummary
+from ollama_ls.facade.recommend import model_purposes
+from ollama_ls.findings import Finding, check_document, installed_index
+from ollama_ls.modelname import model_key
+from ollama_ls.scan import ContextSetting, FileKind, Slot, context_settings, scan
 
 
 async def installed_models_if_known(tools: OllamaEditorTools) -> list[ModelSummary] | None:
@@ -44,15 +45,42 @@ async def find_problems(
     run = run or _inline
     scanner = scanner or (lambda: scan(text, kind, model_keys, path, disabled))
     slots = await run(scanner)
+    # The same parse as the slots' (cached): no second tree-sitter run.
+    contexts = await run(lambda: context_settings(text, kind, model_keys, path, disabled))
     models = await installed_models_if_known(tools)
     index = None if models is None else installed_index([model.name for model in models])
     capabilities = {} if models is None else await _capabilities_of_used(tools, models, slots)
+    maxima = {} if models is None else await context_maxima(tools, models, contexts)
+    listed = None if models is None else {m.name: m.capabilities for m in models if m.capabilities}
+    if listed is not None:
+        listed.update(capabilities)
     return await run(
         lambda: check_document(
             text, kind, index, capabilities, model_keys, server=tools.base_url, slots=slots,
-            spelling=spelling,
+            spelling=spelling, contexts=contexts, context_maxima=maxima,
+            installed_capabilities=listed, purposes=model_purposes(),
         )
     )  # fmt: skip
+
+
+async def context_maxima(
+    tools: OllamaEditorTools, models: list[ModelSummary], contexts: Sequence[ContextSetting]
+) -> dict[str, int]:
+    """The maximum context of each installed model a context-length setting names (model key ->
+    tokens): /api/show's `model_info` `<arch>.context_length`, cached like hover's."""
+    wanted = {_key(c.model) for c in contexts if c.model and c.tokens is not None}
+    maxima: dict[str, int] = {}
+    for model in models:
+        key = _key(model.name)
+        if key not in wanted or key in maxima:
+            continue
+        try:
+            maximum = (await tools.get_supported_capabilities(model.name)).context_length
+        except OllamaError:
+            continue
+        if maximum:
+            maxima[key] = maximum
+    return maxima
 
 
 T = TypeVar("T")

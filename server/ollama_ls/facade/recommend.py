@@ -159,3 +159,12 @@ def pullable_suggestions() -> list[dict]:
     """Every model of the tier table, best first, for completion lists."""
     tiers = load_tiers()
     return [entry for tier in tiers["tiers"] for entry in tier["models"]] + tiers["embedding"]
+
+
+@lru_cache(maxsize=1)
+def model_purposes() -> dict[str, str]:
+    """What each model of the tier table is for, by name without tag: "chat", "code" or
+    "embedding" (keeps a quick fix from offering a chat model for an embedding setting)."""
+    return {
+        entry["name"].split(":", 1)[0].lower(): entry["purpose"] for entry in pullable_suggestions()
+    }

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from functools import lru_cache
+from typing import NamedTuple
 
 from . import modelfile
+from .context_length import HINT, ContextFound, ContextSetting, find_contexts, read_tokens
 from .dotenv_scan import find_env
 from .json_scan import parse_json
 from .incremental import IncrementalParser, parsing_with
@@ -25,12 +27,18 @@ from .yaml_scan import parse_yaml
 __all__ = [
     "FileKind", "IncrementalParser", "Position", "Range", "Slot", "SlotKind", "file_kind_for", "modelfile",
     "RULE_IDS", "is_excluded", "limit_problem", "scan", "slot_at", "tool_of_file",
+    "ContextSetting", "context_settings", "context_at",
 ]  # fmt: skip
 
 # Everything `scan(disabled=...)` can switch off.
 RULE_IDS = TOOL_IDS | GENERIC_RULE_IDS
 
 _TREES = {FileKind.YAML: parse_yaml, FileKind.JSON: parse_json, FileKind.TOML: parse_toml}
+
+
+class Scanned(NamedTuple):
+    found: tuple[Found, ...]  # model names
+    contexts: tuple[ContextFound, ...]  # context-length settings (context_length.py)
 
 
 def _found(
@@ -40,6 +48,16 @@ def _found(
     disabled: Collection[str],
     incremental: IncrementalParser | None = None,
 ) -> tuple[Found, ...]:
+    return _scanned(data, kind, model_keys, disabled, incremental).found
+
+
+def _scanned(
+    data: bytes,
+    kind: FileKind,
+    model_keys: Sequence[str],
+    disabled: Collection[str],
+    incremental: IncrementalParser | None = None,
+) -> Scanned:
     # Hover, completion and diagnostics ask about the same text in turn: parse it once.
     with parsing_with(incremental, data):
         return _found_cached(data, kind, tuple(model_keys), frozenset(disabled))
@@ -48,23 +66,27 @@ def _found(
 @lru_cache(maxsize=16)
 def _found_cached(
     data: bytes, kind: FileKind, model_keys: tuple[str, ...], disabled: frozenset[str]
-) -> tuple[Found, ...]:
-    return tuple(_parse(data, kind, model_keys, disabled))
+) -> Scanned:
+    return _parse(data, kind, model_keys, disabled)
 
 
 def _parse(
     data: bytes, kind: FileKind, model_keys: Sequence[str], disabled: frozenset[str]
-) -> list[Found]:
+) -> Scanned:
     if kind is FileKind.DOTENV:
-        return find_env(data, model_keys, disabled)
+        return Scanned(tuple(find_env(data, model_keys, disabled)), ())
     if kind is FileKind.MODELFILE:
-        return modelfile.find_from(data)
+        froms = modelfile.find_from(data)
+        return Scanned(tuple(froms), tuple(modelfile.find_context(data, froms)))
     try:
-        return find(_TREES[kind](data), model_keys, disabled)
+        roots = _TREES[kind](data)
+        found = find(roots, model_keys, disabled)
+        contexts = find_contexts(roots, found, disabled) if HINT.search(data) else []
+        return Scanned(tuple(found), tuple(contexts))
     except TooComplex:  # checks.check_document says so to the user
-        return []
+        return Scanned((), ())
     except RecursionError:  # nesting that the limits let through: no config file looks like that
-        return []
+        return Scanned((), ())
 
 
 def _slot(found: Found, index: LineIndex, kind: FileKind, span: Range | None = None) -> Slot:
@@ -145,4 +167,57 @@ def _slot_in(
         if not value.text and value.typing_end is not None and value.start <= cursor <= value.typing_end:
             at = index.position(cursor)
             return _slot(found, index, kind, Range(at, at))
+    return None
+
+
+def _setting(context: ContextFound, index: LineIndex, kind: FileKind) -> ContextSetting:
+    value = context.value
+    tokens, problem = read_tokens(value.text)
+    model = context.model
+    model_text = model.value.text.strip() if model is not None else ""
+    return ContextSetting(
+        key=context.key,
+        text=value.text,
+        range=index.range(value.start, value.end),
+        tokens=tokens,
+        problem=problem,
+        model=model_text or None,
+        model_range=index.range(model.value.start, model.value.end) if model_text else None,
+        file_kind=kind,
+    )
+
+
+def context_settings(
+    text: str,
+    kind: FileKind,
+    model_keys: Sequence[str] = (),
+    path: str | None = None,
+    disabled: Collection[str] = (),
+    incremental: IncrementalParser | None = None,
+) -> list[ContextSetting]:
+    """Every context-length setting (`num_ctx`, `contextLength`, ...) beside an Ollama model,
+    or with no model when none is beside it, in document order. Same arguments as `scan`; the
+    parse is shared with it (a scan of the same text just before costs nothing more)."""
+    data = encode(text)
+    index = LineIndex(data)
+    contexts = _scanned(data, kind, model_keys, disabled, incremental).contexts
+    return [_setting(c, index, kind) for c in contexts if c.value.text.strip()]
+
+
+def context_at(
+    text: str,
+    kind: FileKind,
+    line: int,
+    character: int,
+    model_keys: Sequence[str] = (),
+    path: str | None = None,
+    disabled: Collection[str] = (),
+) -> ContextSetting | None:
+    """The context-length setting whose value the cursor is in or right after."""
+    data = encode(text)
+    index = LineIndex(data)
+    cursor = index.offset(line, character)
+    for context in _scanned(data, kind, model_keys, disabled).contexts:
+        if context.value.start <= cursor <= context.value.end and context.value.text.strip():
+            return _setting(context, index, kind)
     return None

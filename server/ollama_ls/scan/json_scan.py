@@ -31,7 +31,12 @@ def _value(node: TSNode, data: bytes) -> Node:
         return empty_at(data, node.start_byte)
     if node.type == "ERROR":
         return _object(node, data)
+    if node.type in _LITERALS:
+        return Opaque(decode(data[node.start_byte : node.end_byte]), node.start_byte, node.end_byte)
     return Opaque()
+
+
+_LITERALS = frozenset({"number", "true", "false"})
 
 
 def _string(node: TSNode, data: bytes) -> Scalar:

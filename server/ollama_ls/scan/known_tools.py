@@ -55,6 +55,9 @@ class Tool:
     not_ollama_env: frozenset[str] = field(default_factory=frozenset)
     # Provider values that mean Ollama in this tool's files (`model_provider = "oss"`).
     ollama_providers: frozenset[str] = field(default_factory=frozenset)
+    # Paths of this tool's own context-length keys, beyond the usual names (`num_ctx`,
+    # `contextLength`, `context_window`: context_length.py).
+    context: tuple[str, ...] = ()
 
 
 TOOLS: tuple[Tool, ...] = (
@@ -91,12 +94,15 @@ TOOLS: tuple[Tool, ...] = (
         files=("*opencode.json", "*opencode.jsonc"),
         names=(NamePath("provider.*.models", needs_ollama=True, keys=True),),
         ignore=("provider.*.models.*.name",),
+        context=("provider.*.models.*.limit.context",),
     ),
     Tool(
         "zed", "Zed",
         files=("*/zed/settings.json", "*/.zed/settings.json"),
         names=(NamePath("language_models.ollama.available_models[].name"),),
         ignore=("language_models.*.available_models[].display_name",),
+        # Zed sends an Ollama model's `max_tokens` as its num_ctx.
+        context=("language_models.ollama.available_models[].max_tokens",),
     ),
     Tool(
         "helm", "Ollama Helm chart",

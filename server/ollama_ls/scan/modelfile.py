@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
+from .context_length import ContextFound
 from .lines import lines, value_span
 from .nodes import Found, Scalar, blank_end
 from .positions import LineIndex, Range, decode, encode
@@ -144,6 +145,17 @@ def find_from(data: bytes) -> list[Found]:
         else:
             value = Scalar("", ins.name_end + 1, ins.name_end + 1, False, ins.line_start + start)
         found.append(Found("FROM", "chat", value))
+    return found
+
+
+def find_context(data: bytes, froms: list[Found]) -> list[ContextFound]:
+    """`PARAMETER num_ctx N` lines, each with the model of the first FROM that names one."""
+    model = next((f for f in froms if f.value.text), None)
+    found = []
+    for _, raw_name, _, start, end in _parameters(data):
+        if raw_name == b"num_ctx" and end > start:
+            value = Scalar(decode(data[start:end]), start, end, quoted=False)
+            found.append(ContextFound("num_ctx", value, model))
     return found
 
 

@@ -52,7 +52,13 @@ class Sequence:
 
 @dataclass
 class Opaque:
-    """A value that is not a string (number, bool, null, block scalar ...)."""
+    """A value that is not a string (number, bool, null, block scalar ...). Numbers and booleans
+    of JSON and TOML keep their text and place (`start:end`), for the context-length check;
+    other values have `start == -1`."""
+
+    text: str = ""
+    start: int = -1
+    end: int = -1
 
 
 Node = Scalar | Mapping | Sequence | Opaque

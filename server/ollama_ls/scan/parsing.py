@@ -14,7 +14,7 @@ import tree_sitter_yaml
 from .incremental import current_for
 from .languages import FileKind
 from .limits import check_limits
-from .nodes import Key, Mapping, Node, Scalar, Sequence
+from .nodes import Key, Mapping, Node, Opaque, Scalar, Sequence
 from .repair import Repair, repair
 
 _GRAMMARS = {
@@ -94,6 +94,8 @@ def remap(node: Node, offset: Callable[[int], int]) -> Node:
         node.start, node.end = offset(node.start), offset(node.end)
         if node.typing_end is not None:
             node.typing_end = offset(node.typing_end)
+    elif isinstance(node, Opaque) and node.start >= 0:
+        node.start, node.end = offset(node.start), offset(node.end)
     elif isinstance(node, Mapping):
         for key, value in node.pairs:
             if isinstance(key, Key):

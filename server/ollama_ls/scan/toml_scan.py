@@ -88,7 +88,12 @@ def _value(node: TSNode, data: bytes) -> Node:
         table = Mapping()
         _add_pairs(table, node, data)
         return table
+    if node.type in _LITERALS:
+        return Opaque(decode(data[node.start_byte : node.end_byte]), node.start_byte, node.end_byte)
     return Opaque()
+
+
+_LITERALS = frozenset({"integer", "float", "boolean"})
 
 
 def _string(node: TSNode, data: bytes) -> Scalar:
