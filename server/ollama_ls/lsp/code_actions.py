@@ -99,6 +99,11 @@ def actions_for(
     if not alternatives and installed:
         alternatives = closest_installed(model, installed)
     alternatives = [name for name in alternatives if suits(capabilities.get(name, ()), kind)]
+    if not alternatives and conflict is not None:
+        # Nothing spelled alike suits: the newest installed model known to be of the right kind.
+        alternatives = [
+            name for name in installed or () if capabilities.get(name) and suits(capabilities[name], kind)
+        ][:1]
     if alternatives:
         closest = alternatives[0]
         actions.append(
