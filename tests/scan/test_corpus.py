@@ -11,6 +11,7 @@ format, and an `expected.yaml`:
           - [7, llama3.2, chat]
         findings:                         # [line, code, model] against the emulator's catalogue
           - [19, tag-mismatch, deepseek-r1]
+          - [25, context-length-too-large, llama3:8b]   # on the number's line, `model` its model
 
 The language-server side of the same corpus is tests/lsp/test_corpus_lsp.py.
 """
@@ -32,7 +33,9 @@ from tests.scan.scanhelp import text_in
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "configs"
 KINDS = {"chat", "embedding", "autocomplete", "any"}
-SEVERITY_ERROR_CODES = {"invalid-model-name"}
+SEVERITY_ERROR_CODES = {"invalid-model-name", "invalid-context-length"}
+# Findings on a context-length value (`num_ctx`, `contextLength`): on the number's line.
+CONTEXT_CODES = {"context-length-too-large", "invalid-context-length"}
 
 Row = tuple[int, str, str]
 
@@ -161,7 +164,10 @@ def test_expected_rows_are_well_formed(case: CorpusFile):
         assert name in lines[line - 1], f"line {line} of {case.id} does not hold {name!r}"
         assert not name.startswith(("ollama/", "ollama_chat/")), name
     named_lines = {row[0] for row in case.names}
-    for line, _code, _model in case.findings:
+    for line, code, _model in case.findings:
+        if code in CONTEXT_CODES:
+            assert any(c.isdigit() for c in lines[line - 1]), f"{case.id}: no number on line {line}"
+            continue
         assert line in named_lines, f"{case.id}: a finding on line {line}, where no name is"
 
 

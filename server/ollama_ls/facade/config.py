@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 
 @dataclass(frozen=True)
@@ -14,6 +15,8 @@ class ToolsConfig:
     verify_tls: bool = True
     ca_bundle: str | None = None
     timeout: float | None = None  # read timeout between chunks, seconds; None: OLLAMA_TIMEOUT or 120
+    # The wait for a generation's first chunk (a cold model loads first), seconds; None: 300.
+    first_token_timeout: float | None = None
     health_check_interval: float = 30.0
     max_health_backoff: float = 300.0
     model_cache_ttl: float = 60.0
@@ -26,3 +29,5 @@ class ToolsConfig:
     context_length: int | None = None
     # Sent as `think` to models that can think (true/false or "low"/"medium"/"high"); None: theirs.
     think: bool | str | None = None
+    # Whose words errors' advice uses: "editor" (the settings) or "cli" (flags, variables).
+    advice_for: Literal["python", "editor", "cli"] = "editor"

@@ -85,6 +85,8 @@ class OllamaEditorTools:
             verify=self.config.verify_tls,
             ca_bundle=self.config.ca_bundle,
             read_timeout=self.config.timeout,
+            first_token_timeout=self.config.first_token_timeout,
+            advice_for=self.config.advice_for,
         )
         breaker = CircuitBreaker(
             self.config.failure_threshold, self.config.breaker_cool_down, self._clock
