@@ -220,7 +220,8 @@ def test_forbidden_with_empty_body_is_the_host_check():
 def test_signin_url_becomes_the_suggestion():
     body = '{"error":"unauthorized","signin_url":"https://ollama.com/connect?key=abc"}'
     error = error_from_response(401, body, endpoint="/api/chat")
-    assert error.suggestion == "Sign in: https://ollama.com/connect?key=abc"
+    assert "https://ollama.com/connect?key=abc" in error.suggestion
+    assert "ollama signin" in error.suggestion
 
 
 def test_html_from_a_proxy_is_a_protocol_error():

@@ -61,7 +61,8 @@ def test_every_feature_answers_under_every_fault(emulator, fault):
                     "window": {"workDoneProgress": True}}
     with RawServer() as raw:
         raw.initialize({"ollama": {"baseUrl": emulator.base_url, "healthCheckInterval": 5,
-                                   "timeout": 1, "inlineCompletion": {"enable": True,
+                                   "timeout": 1, "firstTokenTimeout": 1,
+                                   "inlineCompletion": {"enable": True,
                                                                       "debounceMs": 0}}},
                        capabilities)
         raw.open(URI, TEXT)

@@ -26,7 +26,8 @@ def test_soak(emulator):
                     "window": {"workDoneProgress": True}}
     raw = RawServer()
     raw.initialize({"ollama": {"baseUrl": emulator.base_url, "healthCheckInterval": 1,
-                               "timeout": 2, "diagnostics": {"debounceMs": 20},
+                               "timeout": 2, "firstTokenTimeout": 2,
+                               "diagnostics": {"debounceMs": 20},
                                "inlineCompletion": {"enable": True, "debounceMs": 0}}},
                    capabilities)
     uris = [f"file:///tmp/soak/{i}/config.yaml" for i in range(GENERATORS)]

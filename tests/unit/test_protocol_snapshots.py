@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ollama_ls.lsp.payloads import OllamaProgress, PullResult, to_wire, typescript_schema
-from ollama_ls.lsp.settings import Settings
+from ollama_ls.lsp.settings import PROJECT_SAFE_KEYS, Settings
 
 UNIT = Path(__file__).resolve().parents[2] / "vscode-extension" / "test" / "unit"
 SECRET_SETTINGS = {"ollama.apiKey"}  # kept in VS Code's secret storage, never a setting
@@ -51,6 +51,20 @@ def test_protocol_snapshot_is_what_the_server_sends():
 
 def test_settings_defaults_snapshot_is_the_servers_defaults():
     check_snapshot("settings-defaults.snapshot.json", settings_defaults())
+
+
+def project_safe_settings() -> dict[str, Any]:
+    """The keys a project may set where it is not trusted; every other server setting is
+    restricted (the extension's RESTRICTED_SETTINGS, minus its own `server.*`)."""
+    return {"projectSafe": sorted("ollama." + ".".join(path) for path in PROJECT_SAFE_KEYS)}
+
+
+def test_project_safe_settings_snapshot_is_the_servers_list():
+    check_snapshot("project-safe-settings.snapshot.json", project_safe_settings())
+
+
+def test_every_project_safe_key_is_a_setting():
+    assert set(project_safe_settings()["projectSafe"]) <= set(settings_defaults())
 
 
 def test_optional_members_are_left_out_when_unset():

@@ -29,6 +29,8 @@ export interface ServerSettings {
     model: string;
     /** null: the server uses OLLAMA_TIMEOUT, else 120. */
     timeout: number | null;
+    /** Seconds to wait for a generation's first chunk (a cold model loads first). */
+    firstTokenTimeout: number;
     verifyTls: boolean;
     /** A PEM file of CA certificates; null or empty: the system's. */
     caBundle: string | null;
@@ -69,13 +71,15 @@ export const RESTRICTED_SETTINGS: readonly string[] = [
     'server.python',
     // What causes traffic, downloads or load on the Ollama machine: a cloned repository could
     // otherwise start a multi-GB pull (autoPull + model), load a huge model or context into
-    // memory and keep it there (model, contextLength, keepAlive), hold requests open (timeout),
+    // memory and keep it there (model, contextLength, keepAlive), hold requests open (timeout,
+    // firstTokenTimeout),
     // poll Ollama many times a second (healthCheckInterval, modelCacheTtl), make every answer a
     // long one (think), or send a generation on every keystroke (inlineCompletion.*).
     'autoPull',
     'model',
     'keepAlive',
     'timeout',
+    'firstTokenTimeout',
     'healthCheckInterval',
     'modelCacheTtl',
     'contextLength',
@@ -108,6 +112,7 @@ const SERVER_SETTINGS: Readonly<Record<string, (v: unknown) => boolean>> = {
     headers: isStringRecord,
     model: isString,
     timeout: orNull((v) => isNumber(v) && (v as number) > 0),
+    firstTokenTimeout: (v) => isNumber(v) && (v as number) > 0,
     verifyTls: isBoolean,
     caBundle: orNull(isString),
     healthCheckInterval: isNumber,

@@ -1,7 +1,8 @@
-"""What the CLI shows of an error: credentials redacted, advice reworded for the shell.
+"""What the CLI shows of an error: credentials redacted, advice in the shell's words.
 
-The client's suggestions (client/errors.py) name the editor's settings (`timeout`, `caBundle`,
-`apiKey`); at the shell prompt the same fix is an environment variable or a flag.
+The CLI asks the client for advice worded for it (`ToolsConfig(advice_for="cli")`: flags and
+environment variables). `reword` is the safety net for a suggestion worded for the editor or the
+Python API that still reaches the shell (a status carried over, a test's sample text).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import re
 
 from ollama_ls.client import OllamaError
+from ollama_ls.client.errors import AUDIENCES, KNOBS
 
 _USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://)[^/?#@\s\"'<>]+@")
 
@@ -26,8 +28,18 @@ _REWORDINGS: tuple[tuple[str, str], ...] = (
      "The registry is plain http: pull it with `ollama pull --insecure`."),
     ("Shorten the input, allow truncation (truncate=True), or raise num_ctx in options.",
      "Shorten the input, or use a model with a longer context (see: ollama-ls show MODEL)."),
+    ("; or raise pull_timeout.", "."),
     ("; or raise the pull timeout.", "."),
     ("or raise the pull timeout", ""),
+    # Each knob as the editor or the Python API names it, as the CLI does.
+    *(
+        (names[audience], names["cli"])
+        for names in KNOBS.values()
+        for audience in AUDIENCES
+        if audience != "cli"
+    ),
+    (", or an Authorization header in the headers setting", ""),
+    (", or an Authorization header in headers", ""),
 )
 
 

@@ -59,7 +59,9 @@ def end_partial_line() -> None:
 
 def tools_config(args: argparse.Namespace, **overrides: Any) -> ToolsConfig:
     return ToolsConfig(
-        base_url=args.server, ca_bundle=getattr(args, "ca_bundle", None), **overrides
+        base_url=args.server, ca_bundle=getattr(args, "ca_bundle", None),
+        first_token_timeout=getattr(args, "first_token_timeout", None), advice_for="cli",
+        **overrides,
     )
 
 

@@ -99,6 +99,11 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("model", metavar="MODEL", help="model to generate with")
     generate.add_argument("prompt", metavar="PROMPT", help="the prompt (quote it)")
     generate.add_argument("--system", help="system prompt")
+    generate.add_argument(
+        "--first-token-timeout", metavar="SECONDS", type=float, default=None,
+        help="seconds to wait for the first token while the model loads (default 300); "
+        "OLLAMA_TIMEOUT is the wait between tokens",
+    )  # fmt: skip
     embed = command("embed", "embed a text", "Print the embedding of TEXT (a preview, or --json).")
     embed.add_argument("model", metavar="MODEL", help="embedding model, e.g. nomic-embed-text")
     embed.add_argument("text", metavar="TEXT", help="the text to embed (quote it)")
@@ -179,6 +184,9 @@ def usage_problem(args: argparse.Namespace) -> str | None:
     ca_bundle = getattr(args, "ca_bundle", None)
     if ca_bundle and not os.path.isfile(ca_bundle):
         return f"--ca-bundle {ca_bundle!r}: no such file"
+    first = getattr(args, "first_token_timeout", None)
+    if first is not None and not 0 < first <= 86_400:
+        return f"--first-token-timeout {first:g}: use seconds between 0 and 86400"
     return None
 
 

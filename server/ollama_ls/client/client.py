@@ -12,7 +12,7 @@ from pydantic import BaseModel
 
 from .. import __version__
 from .config import ClientConfig
-from .errors import CapabilityUnsupported, ConfigurationError, OllamaError
+from .errors import CapabilityUnsupported, ConfigurationError, OllamaError, knob
 from .metrics import CallRecorder, MetricsSink, TokenCounts, token_counts
 from .streams import ChatStream, GenerateStream, PullStream
 from .transport import Target, read_body, read_json
@@ -162,7 +162,7 @@ class OllamaClient:
         prompt_chars = len(prompt) + len(system or "") + len(suffix or "")
         if stream:
             return self._stream(GenerateStream, "/api/generate", model, payload,
-                                prompt_chars=prompt_chars)
+                                prompt_chars=prompt_chars, first_token=True)
 
         def tokens(result: GenerateResponse) -> TokenCounts:
             return token_counts(result, prompt_chars=prompt_chars,
@@ -203,7 +203,8 @@ class OllamaClient:
         )
         prompt_chars = sum(len(message.get("content") or "") for message in wire_messages)
         if stream:
-            return self._stream(ChatStream, "/api/chat", model, payload, prompt_chars=prompt_chars)
+            return self._stream(ChatStream, "/api/chat", model, payload, prompt_chars=prompt_chars,
+                                first_token=True)
 
         def tokens(result: ChatResponse) -> TokenCounts:
             answer = result.message
@@ -277,7 +278,7 @@ class OllamaClient:
     # --- machinery ----------------------------------------------------------------------
 
     def _target(self, endpoint: str, model: str | None, read_timeout: float) -> Target:
-        return Target(endpoint, model, self.base_url, read_timeout)
+        return Target(endpoint, model, self.base_url, read_timeout, self.config.advice_for)
 
     async def _call(
         self,
@@ -304,12 +305,22 @@ class OllamaClient:
         recorder.finish(status, tokens=tokens(result) if tokens else None)
         return result
 
-    def _stream(self, stream_type, endpoint, model, payload, *, prompt_chars=0, timeout=None):
+    def _stream(self, stream_type, endpoint, model, payload, *, prompt_chars=0, timeout=None,
+                first_token=False):
+        """A streamed call. With `first_token`, the wait for the first chunk (model load,
+        prompt evaluation) is `first_token_timeout`, the waits after it `read_timeout`: httpx
+        then waits as long as the longer of the two and the stream enforces each."""
         timeout = timeout or self._timeout
-        request = self._http.build_request("POST", endpoint, json=payload, timeout=timeout)
+        first_timeout = self.config.first_token_timeout if first_token else None
         target = self._target(endpoint, model, timeout.read)
+        if first_timeout is not None:
+            longest = max(first_timeout, timeout.read or 0.0)
+            timeout = httpx.Timeout(connect=timeout.connect, read=longest,
+                                    write=timeout.write, pool=timeout.pool)
+        request = self._http.build_request("POST", endpoint, json=payload, timeout=timeout)
         recorder = CallRecorder(self.metrics, endpoint, model)
-        return stream_type(self._http, request, target, recorder, prompt_chars=prompt_chars)
+        return stream_type(self._http, request, target, recorder, prompt_chars=prompt_chars,
+                           first_token_timeout=first_timeout)
 
 
 def _tls_verification(config: ClientConfig) -> bool | ssl.SSLContext:
@@ -322,7 +333,7 @@ def _tls_verification(config: ClientConfig) -> bool | ssl.SSLContext:
     except (OSError, ssl.SSLError) as exc:
         raise ConfigurationError(
             f"Cannot read the CA bundle {config.ca_bundle}: {exc}", server=config.base_url,
-            suggestion="Point the caBundle setting at a readable PEM file.",
+            suggestion=f"Give a readable PEM file as {knob('ca_bundle', config.advice_for)}.",
         ) from exc
 
 

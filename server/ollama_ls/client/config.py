@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
@@ -15,6 +15,8 @@ from .redact import basic_authorization, resolve_base_url, split_userinfo
 DEFAULT_CONNECT_TIMEOUT = 5.0
 DEFAULT_READ_TIMEOUT = 120.0
 DEFAULT_PULL_TIMEOUT = 600.0
+# The wait for a generation's first chunk: a cold model loads first (seconds to minutes).
+DEFAULT_FIRST_TOKEN_TIMEOUT = 300.0
 
 _SECRET_HEADER = re.compile(r"auth|key|token|secret|cookie|password|session", re.I)
 REDACTED = "***"
@@ -38,6 +40,12 @@ class ClientConfig(BaseModel):
     connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
     read_timeout: float = DEFAULT_READ_TIMEOUT
     pull_timeout: float = DEFAULT_PULL_TIMEOUT
+    # Generate/chat streams: the wait until the first chunk (model load, prompt evaluation);
+    # None: read_timeout. After the first chunk, read_timeout is the wait between chunks.
+    first_token_timeout: float | None = DEFAULT_FIRST_TOKEN_TIMEOUT
+    # Who reads the errors' advice: "python" (this API's arguments), "editor" (the language
+    # server's settings) or "cli" (the command line's flags and environment variables).
+    advice_for: Literal["python", "editor", "cli"] = "python"
     max_connections: int = 32
     # `user:password` from the base URL: sent as HTTP Basic auth, never part of base_url.
     userinfo: SecretStr | None = None
@@ -80,12 +88,15 @@ class ClientConfig(BaseModel):
         connect_timeout: float | None = None,
         read_timeout: float | None = None,
         pull_timeout: float | None = None,
+        first_token_timeout: float | None = None,
+        advice_for: Literal["python", "editor", "cli"] = "python",
         env: Mapping[str, str] | None = None,
     ) -> ClientConfig:
         """Editor settings + environment, each setting winning over its variable.
 
         base URL: base_url > OLLAMA_HOST > host/port > http://127.0.0.1:11434
-        api key: api_key > OLLAMA_API_KEY;  read timeout: read_timeout > OLLAMA_TIMEOUT > 120 s
+        api key: api_key > OLLAMA_API_KEY;  read timeout: read_timeout > OLLAMA_TIMEOUT > 120 s;
+        first-token timeout: first_token_timeout > 300 s
         """
         env = os.environ if env is None else env
         return cls(
@@ -99,6 +110,8 @@ class ClientConfig(BaseModel):
                 read_timeout or _seconds(env.get("OLLAMA_TIMEOUT")) or DEFAULT_READ_TIMEOUT
             ),
             pull_timeout=pull_timeout or DEFAULT_PULL_TIMEOUT,
+            first_token_timeout=first_token_timeout or DEFAULT_FIRST_TOKEN_TIMEOUT,
+            advice_for=advice_for,
         )
 
     def request_headers(self) -> dict[str, str]:

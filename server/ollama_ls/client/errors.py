@@ -12,10 +12,63 @@ import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 import httpx
 
+from ..modelname import is_cloud_name
 from .host import is_local, without_credentials
+
+# Who reads an error's advice: a user of this Python API, of the language server (its settings),
+# or of the `ollama-ls` command line (its flags and environment variables). Each names the knob
+# that fixes the problem where that reader can turn it.
+Audience = Literal["python", "editor", "cli"]
+AUDIENCES: tuple[Audience, ...] = ("python", "editor", "cli")
+
+KNOBS: dict[str, dict[Audience, str]] = {
+    "read_timeout": {
+        "python": "read_timeout (or OLLAMA_TIMEOUT)",
+        "editor": "the timeout setting (or OLLAMA_TIMEOUT)",
+        "cli": "OLLAMA_TIMEOUT=SECONDS",
+    },
+    "first_token_timeout": {
+        "python": "first_token_timeout",
+        "editor": "the firstTokenTimeout setting",
+        "cli": "--first-token-timeout SECONDS",
+    },
+    "ca_bundle": {
+        "python": "ca_bundle (a PEM file)",
+        "editor": "the caBundle setting (a PEM file)",
+        "cli": "--ca-bundle FILE",
+    },
+    "api_key": {
+        "python": "api_key (or OLLAMA_API_KEY)",
+        "editor": "the apiKey setting (or OLLAMA_API_KEY)",
+        "cli": "OLLAMA_API_KEY (sent as Authorization: Bearer <key>)",
+    },
+    "base_url": {
+        "python": "base_url",
+        "editor": "the baseUrl setting",
+        "cli": "--host (or OLLAMA_HOST)",
+    },
+}
+
+
+def knob(name: str, audience: Audience = "python") -> str:
+    """How `audience` names a knob, e.g. knob("read_timeout", "cli") -> "OLLAMA_TIMEOUT=SECONDS"."""
+    return KNOBS[name][audience]
+
+
+# Ollama Cloud models (`x:cloud`, `x:*-cloud`): one cause and one fix wherever they show.
+CLOUD_SIGN_IN = (
+    "Ollama Cloud models run on ollama.com and need the Ollama server signed in: run "
+    "`ollama signin` on the machine that runs Ollama"
+)
+CLOUD_DISABLED = (
+    "Ollama Cloud models are disabled on this Ollama server (OLLAMA_NO_CLOUD, or "
+    "disable_ollama_cloud in its server.json): use a local model, or enable cloud there and "
+    "run `ollama signin`"
+)
 
 CAPABILITIES = (
     "generate", "chat", "completion", "tools", "insert", "thinking",
@@ -115,6 +168,10 @@ class RequestTimedOut(OllamaError):
     """Ollama sent nothing for longer than the read timeout."""
 
 
+class FirstTokenTimedOut(RequestTimedOut):
+    """A generation's first chunk did not come within the first-token timeout."""
+
+
 class PullTimedOut(PullFailed, RequestTimedOut):
     pass
 
@@ -142,6 +199,18 @@ class _Context:
     endpoint: str
     model: str | None
     server: str
+    audience: Audience = "python"
+
+    def say(self, python: str, editor: str | None = None, cli: str | None = None) -> str:
+        """The advice for this context's reader (editor and cli default to python's)."""
+        if self.audience == "cli" and cli is not None:
+            return cli
+        if self.audience != "python" and editor is not None:
+            return editor
+        return python
+
+    def knob(self, name: str) -> str:
+        return knob(name, self.audience)
 
     def fields(self, **overrides) -> dict:
         fields = dict(model=self.model, server=self.server, status=self.status,
@@ -157,13 +226,15 @@ def error_from_response(
     endpoint: str,
     model: str | None = None,
     server: str = "",
+    audience: Audience = "python",
 ) -> OllamaError:
-    """Map one Ollama answer (HTTP status + body, or a mid-stream error line) to an error."""
+    """Map one Ollama answer (HTTP status + body, or a mid-stream error line) to an error;
+    its suggestion is worded for `audience`."""
     text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
     if _looks_like_html(text):
         return _html_error(status, text, endpoint, model, server)
     message, extra = _ollama_message(text)
-    context = _Context(status, message, bool(extra), endpoint, model, server)
+    context = _Context(status, message, bool(extra), endpoint, model, server, audience)
     for matcher, build in _RULES:
         match = matcher(context)
         if match:
@@ -258,6 +329,12 @@ def _not_found(c, m, extra):
     )
 
 
+_CAPABILITY_HINTS_EDITOR = {
+    "insert": "Pick a model with fill-in-the-middle support (e.g. qwen2.5-coder) for ghost text "
+    "(the inlineCompletion.model setting).",
+    "thinking": "Set the think setting to false, or pick a thinking model (e.g. qwen3).",
+}
+
 _CAPABILITY_HINTS = {
     "generate": "This model cannot generate text (is it an embedding model?); pick a chat model.",
     "chat": "This model cannot chat (is it an embedding model?); pick a chat model.",
@@ -275,7 +352,8 @@ def _capability(c, m, extra):
     name = c.model or _unquote(m.group("name"))
     return CapabilityUnsupported(
         f"{name} does not support {capability}", capability=capability, **c.fields(model=name),
-        suggestion=_CAPABILITY_HINTS.get(capability, f"Pick a model that supports {capability}."),
+        suggestion=(c.audience == "editor" and _CAPABILITY_HINTS_EDITOR.get(capability))
+        or _CAPABILITY_HINTS.get(capability, f"Pick a model that supports {capability}."),
     )
 
 
@@ -289,8 +367,12 @@ def _image_generation(c, m, extra):
 def _context_exceeded(c, m, extra):
     return ContextWindowExceeded(
         "The input is longer than the model's context window", **c.fields(),
-        suggestion="Shorten the input, allow truncation (truncate=True), "
-        "or raise num_ctx in options.",
+        suggestion=c.say(
+            "Shorten the input, allow truncation (truncate=True), or raise num_ctx in options.",
+            editor="Shorten the input, or raise the contextLength setting (num_ctx).",
+            cli="Shorten the input, or use a model with a longer context "
+            "(see: ollama-ls show MODEL).",
+        ),
     )
 
 
@@ -314,7 +396,7 @@ def _canceled(c, m, extra):
 
 def _cloud(c, m, extra):
     if "disabled" in c.message:
-        hint = "Cloud models are disabled on this server: use a local model, or enable cloud."
+        hint = CLOUD_DISABLED + "."
     else:
         hint = "Add the remote host to OLLAMA_REMOTES on the server, or use a local model."
     return CloudModelUnavailable(c.message, **c.fields(), suggestion=hint)
@@ -330,18 +412,31 @@ def _unauthorized(c, m, extra):
             "for browser clients).",
         )
     signin = extra.get("signin_url")
-    hint = (
-        f"Sign in: {signin}"
-        if signin
-        else "Set an API key (OLLAMA_API_KEY or the apiKey setting) or an Authorization header."
+    key = c.say(
+        f"set an API key with {c.knob('api_key')}, or an Authorization header in headers",
+        editor=f"set an API key with {c.knob('api_key')}, or an Authorization header in the "
+        "headers setting",
+        cli=f"set an API key with {c.knob('api_key')}",
     )
+    if c.model and is_cloud_name(c.model):
+        where = f" (or open {signin})" if signin else ""
+        hint = f"{CLOUD_SIGN_IN}{where}; for a remote Ollama server behind a proxy, {key}."
+        return Unauthorized(
+            f"Not signed in to Ollama Cloud: {c.model} is a cloud model "
+            f"({c.message or f'HTTP {c.status}'})",
+            **c.fields(), suggestion=hint,
+        )
+    if signin:
+        hint = f"Sign in: run `ollama signin` on the Ollama server's machine, or open {signin}."
+    else:
+        hint = key[0].upper() + key[1:] + "."
     return Unauthorized(f"Not authorized: {c.message or f'HTTP {c.status}'}", **c.fields(),
                         suggestion=hint)
 
 
-def _invalid_request(hint: str):
+def _invalid_request(hint: str, editor: str | None = None):
     def build(c, m, extra):
-        return InvalidRequest(c.message, **c.fields(), suggestion=hint)
+        return InvalidRequest(c.message, **c.fields(), suggestion=c.say(hint, editor=editor))
 
     return build
 
@@ -362,7 +457,8 @@ def _pull_failed(c, m, extra):
             "https://ollama.com/library (tags look like llama3.2:3b)."
         )
     elif "insecure protocol" in c.message:
-        hint = "The registry is plain http: pull with insecure=True."
+        hint = c.say("The registry is plain http: pull with insecure=True.",
+                     editor="The registry is plain http: pull it with `ollama pull --insecure`.")
     elif "unauthorized" in c.message or "401" in c.message:
         hint = "The registry refused access: check the model is public, or sign in (ollama signin)."
     else:
@@ -374,8 +470,8 @@ def _no_such_endpoint(c, m, extra):
     return ProtocolError(
         f"{c.endpoint} does not exist on this server (HTTP {c.status}: {c.message[:80]})",
         **c.fields(),
-        suggestion="Check the base URL points at Ollama (including any path prefix), "
-        "or update Ollama: https://ollama.com/download",
+        suggestion=f"Check that {c.knob('base_url')} points at Ollama (including any path "
+        "prefix), or update Ollama: https://ollama.com/download",
     )
 
 
@@ -383,7 +479,12 @@ _KEEP_ALIVE_HINT = (
     'Use keep_alive as seconds (e.g. 300) or a duration with a unit (e.g. "5m", "1h"); '
     "a negative value keeps the model loaded."
 )
+_KEEP_ALIVE_HINT_EDITOR = (
+    'Set keepAlive to seconds (e.g. 300) or a duration with a unit (e.g. "5m", "1h"); '
+    "a negative value keeps the model loaded."
+)
 _THINK_HINT = 'Use think=True, think=False or one of "low", "medium", "high", "max".'
+_THINK_HINT_EDITOR = 'Set the think setting to true, false, "low", "medium" or "high".'
 _NAME = r"(?P<name>\"(?:[^\"\\]|\\.)*\"|'[^']*')"
 
 _RULES: list[tuple[Callable, Callable]] = [
@@ -403,11 +504,11 @@ _RULES: list[tuple[Callable, Callable]] = [
     (_message(r"rate limit exceeded"), _busy),
     (_message(r"request canceled$"), _canceled),
     (_message(r'invalid think value|think must be a boolean or string'),
-     _invalid_request(_THINK_HINT)),
+     _invalid_request(_THINK_HINT, _THINK_HINT_EDITOR)),
     (_message(r"top_logprobs must be between 0 and 20"),
      _invalid_request("Use top_logprobs between 0 and 20.")),
     (_message(r"time: (?:missing unit|invalid duration|unknown unit)|Unsupported type: '"),
-     _invalid_request(_KEEP_ALIVE_HINT)),
+     _invalid_request(_KEEP_ALIVE_HINT, _KEEP_ALIVE_HINT_EDITOR)),
     (_message(r'option "(?P<option>[^"]+)" must be of'), _option_type),
     (_message(r"raw mode does not support template, system, or context"),
      _invalid_request("With raw=True, send no system, template or context.")),
@@ -446,8 +547,9 @@ def error_from_transport(
     model: str | None = None,
     server: str = "",
     read_timeout: float | None = None,
+    audience: Audience = "python",
 ) -> OllamaError:
-    """Map an httpx exception (no usable answer) to an error."""
+    """Map an httpx exception (no usable answer) to an error, advice worded for `audience`."""
     context = dict(model=model, server=server)
     if isinstance(exc, httpx.ConnectTimeout):
         return ServerUnreachable(
@@ -457,18 +559,15 @@ def error_from_transport(
     if isinstance(exc, httpx.TimeoutException):
         waited = f" for {read_timeout:g} s" if read_timeout else ""
         if endpoint.endswith("/pull"):
+            more = "; or raise pull_timeout" if audience == "python" else ""
             return PullTimedOut(
                 f"The pull made no progress{waited}", **context,
-                suggestion="Check the network, then pull again (it resumes where it stopped); "
-                "or raise the pull timeout.",
+                suggestion="Check the network, then pull again (it resumes where it stopped)"
+                f"{more}.",
             )
-        return RequestTimedOut(
-            f"Ollama sent nothing{waited} on {endpoint}", **context,
-            suggestion="The model may still be loading or the machine is overloaded: retry, or "
-            "raise the read timeout (OLLAMA_TIMEOUT or the readTimeout setting).",
-        )
+        return read_timed_out(endpoint, read_timeout, audience, **context)
     if isinstance(exc, httpx.ConnectError):
-        return _connect_error(exc, **context)
+        return _connect_error(exc, audience=audience, **context)
     if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)):
         return ServerUnreachable(
             f"The connection to Ollama was lost during {endpoint}", **context,
@@ -484,14 +583,42 @@ def error_from_transport(
                              suggestion="Check that Ollama is running and reachable.")
 
 
-def _connect_error(exc: httpx.ConnectError, *, model: str | None, server: str) -> OllamaError:
+def read_timed_out(
+    endpoint: str, read_timeout: float | None, audience: Audience = "python", **context
+) -> RequestTimedOut:
+    """Nothing arrived for `read_timeout` seconds between two chunks of an answer."""
+    waited = f" for {read_timeout:g} s" if read_timeout else ""
+    return RequestTimedOut(
+        f"Ollama sent nothing{waited} on {endpoint}", **context,
+        suggestion="The model may still be loading or the machine is overloaded: retry, or "
+        f"raise the read timeout: {knob('read_timeout', audience)}.",
+    )
+
+
+def first_token_timed_out(
+    endpoint: str, waited: float, audience: Audience = "python", *, model: str | None,
+    server: str,
+) -> FirstTokenTimedOut:
+    """No first chunk within the first-token timeout (a cold model loads before it)."""
+    name = model or "the model"
+    return FirstTokenTimedOut(
+        f"No answer from {name} within {waited:g} s on {endpoint}: the model may still be "
+        "loading into memory", model=model, server=server,
+        suggestion="A cold model can take minutes to load from a slow disk: retry (it keeps "
+        f"loading), or raise the first-token timeout: {knob('first_token_timeout', audience)}.",
+    )
+
+
+def _connect_error(
+    exc: httpx.ConnectError, *, model: str | None, server: str, audience: Audience = "python"
+) -> OllamaError:
     shown = without_credentials(server)
     text = str(exc)
     if "CERTIFICATE_VERIFY_FAILED" in text or "SSL" in text:
         return ServerUnreachable(
             f"TLS handshake with {shown} failed: {text[:200]}", model=model, server=server,
-            suggestion="Point the caBundle setting at your CA's PEM file (never turn "
-            "verification off for a server you do not control).",
+            suggestion=f"Give your CA's certificate with {knob('ca_bundle', audience)} (never "
+            "turn verification off for a server you do not control).",
         )
     if is_local(server):
         if shutil.which("ollama") is None:

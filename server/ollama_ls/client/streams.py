@@ -5,6 +5,7 @@ Closing a stream closes its HTTP connection at once; that is how Ollama is told 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Generic, TypeVar
 
@@ -33,6 +34,7 @@ class NdjsonStream(Generic[ChunkT]):
         recorder: CallRecorder,
         *,
         prompt_chars: int = 0,
+        first_token_timeout: float | None = None,
     ) -> None:
         self._http = http
         self._request = request
@@ -47,6 +49,10 @@ class NdjsonStream(Generic[ChunkT]):
         self._chunk_count = 0
         self._done = False
         self._closed = False
+        # With a first-token timeout: the deadline for the first line (from the first send),
+        # and the read timeout enforced here between lines (httpx waits the longer of the two).
+        self._first_token_timeout = first_token_timeout
+        self._first_deadline: float | None = None
 
     # --- public surface -----------------------------------------------------------------
 
@@ -128,14 +134,19 @@ class NdjsonStream(Generic[ChunkT]):
     async def _open(self) -> None:
         if self._response is not None or self._closed:
             return
-        self._response = await open_response(self._http, self._request, self._target)
+        if self._first_token_timeout is None:
+            self._response = await open_response(self._http, self._request, self._target)
+        else:
+            self._response = await self._before_first_line(
+                open_response(self._http, self._request, self._target)
+            )
         self._status = self._response.status_code
         self._bytes = self._response.aiter_bytes()
 
     async def _next_line(self) -> bytes | None:
         while not self._lines:
             try:
-                data = await self._bytes.__anext__()
+                data = await self._read()
             except StopAsyncIteration:
                 self._lines = self._splitter.flush()
                 return self._lines.pop(0) if self._lines else None
@@ -145,6 +156,28 @@ class NdjsonStream(Generic[ChunkT]):
                 raise self._target.transport_error(exc) from exc
             self._lines = self._splitter.feed(data)
         return self._lines.pop(0)
+
+    async def _read(self) -> bytes:
+        if self._first_token_timeout is None:
+            return await self._bytes.__anext__()
+        if self._chunk_count == 0:
+            return await self._before_first_line(self._bytes.__anext__())
+        try:
+            async with asyncio.timeout(self._target.read_timeout):
+                return await self._bytes.__anext__()
+        except TimeoutError:
+            raise self._target.read_timeout_error() from None
+
+    async def _before_first_line(self, step):
+        """`step` (sending, or reading the body) within the first-token deadline."""
+        loop = asyncio.get_running_loop()
+        if self._first_deadline is None:
+            self._first_deadline = loop.time() + self._first_token_timeout
+        try:
+            async with asyncio.timeout_at(self._first_deadline):
+                return await step
+        except TimeoutError:
+            raise self._target.first_token_timeout_error(self._first_token_timeout) from None
 
     def _parse(self, line: bytes) -> ChunkT:
         if self._chunk_count == 0 and line.lstrip().startswith(b"<"):

@@ -10,11 +10,14 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from .errors import (
+    Audience,
     ConfigurationError,
     OllamaError,
     ProtocolError,
     error_from_response,
     error_from_transport,
+    first_token_timed_out,
+    read_timed_out,
 )
 from .ndjson import preview
 from .redact import redact_url
@@ -33,17 +36,27 @@ class Target:
     model: str | None
     server: str
     read_timeout: float
+    audience: Audience = "python"  # whose words the errors' advice uses
 
     def response_error(self, status: int, body: str | bytes) -> OllamaError:
         return error_from_response(
-            status, body, endpoint=self.endpoint, model=self.model, server=self.server
+            status, body, endpoint=self.endpoint, model=self.model, server=self.server,
+            audience=self.audience,
         )
 
     def transport_error(self, exc: httpx.HTTPError) -> OllamaError:
         return error_from_transport(
             exc, endpoint=self.endpoint, model=self.model, server=self.server,
-            read_timeout=self.read_timeout,
+            read_timeout=self.read_timeout, audience=self.audience,
         )
+
+    def read_timeout_error(self) -> OllamaError:
+        return read_timed_out(self.endpoint, self.read_timeout, self.audience,
+                              model=self.model, server=self.server)
+
+    def first_token_timeout_error(self, waited: float) -> OllamaError:
+        return first_token_timed_out(self.endpoint, waited, self.audience,
+                                     model=self.model, server=self.server)
 
     def redirect_error(self, status: int, location: str) -> ConfigurationError:
         shown = redact_url(location) or "(no Location header)"

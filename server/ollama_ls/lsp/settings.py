@@ -28,20 +28,22 @@ _HEADER_VALUE = re.compile(r"^[\t\x20-\x7e]*$")
 CLAMPS: tuple[tuple[tuple[str, ...], float, float, str], ...] = (
     (("health_check_interval",), 1.0, 3600.0, "s"),
     (("timeout",), 1.0, 3600.0, "s"),
+    (("first_token_timeout",), 1.0, 3600.0, "s"),
     (("model_cache_ttl",), 0.0, 86_400.0, "s"),
     (("diagnostics", "debounce_ms"), 0, 10_000, "ms"),
 )
 
 # Settings a project may set in editors without workspace trust: they change what is shown,
 # never where requests go, what they carry, how often they are made, or what is downloaded.
+# Ghost text (`inlineCompletion.enable`, `inlineCompletion.debounceMs`) is not among them: it
+# sends a generation to Ollama while typing, and loads its model. The VS Code extension's
+# Restricted-Mode list is the complement of this set (a snapshot test holds them together).
 PROJECT_SAFE_KEYS: frozenset[tuple[str, ...]] = frozenset({
     ("diagnostics", "enable"),
     ("diagnostics", "debounceMs"),
     ("scan", "disable"),
     ("scan", "excludeFiles"),
     ("modelKeys",),
-    ("inlineCompletion", "enable"),
-    ("inlineCompletion", "debounceMs"),
 })
 IGNORE_PROJECT_SETTINGS_ENV = "OLLAMA_LS_IGNORE_PROJECT_SETTINGS"
 TRUST_KEY = "trustProjectSettings"
@@ -87,6 +89,8 @@ class Settings(_Section):
     model: str = ""
     # Seconds to wait between chunks; unset: OLLAMA_TIMEOUT, else 120.
     timeout: float | None = Field(None, gt=0)
+    # Seconds to wait for a generation's first chunk (a cold model loads first).
+    first_token_timeout: float = Field(300.0, gt=0)
     verify_tls: bool = True
     ca_bundle: str | None = None
     health_check_interval: float = Field(30.0, gt=0)
@@ -175,6 +179,7 @@ class Settings(_Section):
             headers=dict(self.headers),
             api_key=self.api_key.get_secret_value() if self.api_key else None,
             timeout=self.timeout,
+            first_token_timeout=self.first_token_timeout,
             verify_tls=self.verify_tls,
             ca_bundle=self.ca_bundle or None,
             health_check_interval=interval,
