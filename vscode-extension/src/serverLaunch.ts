@@ -216,6 +216,6 @@ export function noServerMessage(failures: Array<{ candidate: LaunchCandidate; re
         'Ollama: could not start the language server. ' +
         (tried ? `Tried ${tried}. ` : '') +
         `Install Python ${MIN_PYTHON[0]}.${MIN_PYTHON[1]}+ and set "ollama.server.python" to it, or install ollama-ls ` +
-        '(pip install ollama-ls) and set "ollama.server.path" to the ollama-ls executable.'
+        'from its repository (./scripts/install --user) and set "ollama.server.path" to the ollama-ls executable.'
     );
 }

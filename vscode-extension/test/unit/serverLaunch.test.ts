@@ -141,6 +141,8 @@ test('the log line shows the whole command and its directory; the failure messag
     assert.match(message, /Python 3\.10\+/);
     assert.match(message, /ollama\.server\.python/);
     assert.match(message, /ollama\.server\.path/);
+    // Nothing is on PyPI: the message must not send the user there.
+    assert.doesNotMatch(message, /pip install ollama-ls/);
 });
 
 // The real thing: a "cloned repository" with its own json.py, pydantic.py and ollama_ls/, each of
