@@ -16,6 +16,7 @@
 # Usage: scripts/package.sh [--target T] [--python PYTHON] [--python-versions "3.10 3.11 ..."]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export PIP_ROOT_USER_ACTION=ignore   # pip's warning when run as root (CI containers)
 EXT="$(pwd)"
 REPO_ROOT="$(cd .. && pwd)"
 PYTHON="${PYTHON:-$REPO_ROOT/.venv/bin/python}"
@@ -59,8 +60,9 @@ pip_fetch() {  # pip_fetch DEST PYVER ARGS...: install wheels for $TARGET, cache
             -d "$cache" "$@" >/dev/null 2>&1; then
         "$PYTHON" -m pip download "${common[@]}" --find-links "$WORK" -d "$cache" "$@"
     fi
+    # --target: what the packaging Python has installed is no concern of the bundle's.
     "$PYTHON" -m pip install "${common[@]}" --no-index --find-links "$cache" --find-links "$WORK" \
-        --no-compile --target "$dest" "$@"
+        --no-compile --no-warn-conflicts --target "$dest" "$@"
 }
 
 WORK="$(mktemp -d)"
