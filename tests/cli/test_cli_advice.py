@@ -110,3 +110,15 @@ def test_the_python_api_names_its_own_arguments():
                          check=True).stdout
     assert "ca_bundle" in out and "read_timeout (or OLLAMA_TIMEOUT)" in out
     assert "setting" not in out
+
+
+def test_a_signed_out_cloud_model_says_to_sign_in(emulator):
+    import httpx
+
+    httpx.post(f"{emulator.base_url}/_emulator/cloud", json={"mode": "signed_out"})
+    result = run("generate", "gpt-oss:120b-cloud", "hi", "--host", emulator.base_url)
+    assert result.returncode == 1, result.stderr
+    assert "Not signed in to Ollama Cloud" in result.stderr
+    assert "`ollama signin`" in result.stderr and "https://ollama.com/connect?" in result.stderr
+    assert "OLLAMA_API_KEY" in result.stderr
+    assert_only_cli_words(result.stderr)

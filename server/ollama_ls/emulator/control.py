@@ -103,6 +103,15 @@ async def post_auth(request: web.Request) -> web.Response:
     return web.json_response({"api_key": body.get("api_key")})
 
 
+async def post_cloud(request: web.Request) -> web.Response:
+    body = await _json(request)
+    try:
+        _emulator(request).set_cloud(str(body.get("mode", "")))
+    except ValueError as error:
+        raise ApiError(400, str(error)) from None
+    return web.json_response({"mode": body.get("mode")})
+
+
 async def post_model(request: web.Request) -> web.Response:
     body = await _json(request)
     name = body.pop("name", None)
@@ -141,6 +150,7 @@ def add_control_routes(app: web.Application) -> None:
     app.router.add_delete(f"{prefix}/requests", clear_requests)
     app.router.add_post(f"{prefix}/reset", post_reset)
     app.router.add_post(f"{prefix}/auth", post_auth)
+    app.router.add_post(f"{prefix}/cloud", post_cloud)
     app.router.add_post(f"{prefix}/models", post_model)
     app.router.add_delete(f"{prefix}/models", delete_model)
     app.router.add_post(f"{prefix}/restart", post_restart)

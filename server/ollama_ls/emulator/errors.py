@@ -8,11 +8,13 @@ NDJSON = "application/x-ndjson"
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, message: str, content_type: str = JSON_UTF8) -> None:
+    def __init__(self, status: int, message: str, content_type: str = JSON_UTF8,
+                 extra: dict | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.content_type = content_type
+        self.extra = extra or {}  # more members after "error" (e.g. "signin_url")
 
 
 def go_quote(text: str) -> str:

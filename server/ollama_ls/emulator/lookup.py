@@ -17,20 +17,27 @@ from .state import DEFAULT_KEEP_ALIVE_NS, EmulatorState, RunningModel
 
 STATE = web.AppKey("emulator_state", EmulatorState)
 CLOUD_DISABLED = "ollama cloud is disabled: remote model is unavailable"
+# What Ollama answers for a cloud model while it is not signed in to ollama.com (routes.go: the
+# remote's AuthorizationError becomes 401 {"error":"unauthorized","signin_url":...}).
+SIGNIN_URL = "https://ollama.com/connect?name=emulator&key=c3NoLWVkMjU1MTkgQUFBQUMzTnphQzFsWkRJMU5URTVBQUFBSUVtdWxhdG9y"
 
 
 def state_of(request: web.Request) -> EmulatorState:
     return request.app[STATE]
 
 
-def base_name(raw: str) -> str:
-    """The name without a `:local` suffix; the emulator has no cloud to send `:cloud` to."""
+def base_name(raw: str, state: EmulatorState | None = None) -> str:
+    """The name without a `:local` suffix. The emulator has no cloud to send `:cloud` (or
+    `-cloud`) names to: with cloud "disabled" (the default) Ollama's 403, with "signed_out" the
+    401 of a server that is not signed in to ollama.com."""
     try:
         base, source = strip_source_suffix(raw)
     except ModelRefError as error:
         message = str(error)
         raise ApiError(400, message if "not both" in message else "invalid model name") from None
     if source == "cloud":
+        if state is not None and state.cloud == "signed_out":
+            raise ApiError(401, "unauthorized", extra={"signin_url": SIGNIN_URL})
         raise ApiError(403, CLOUD_DISABLED)
     return base
 
@@ -38,7 +45,7 @@ def base_name(raw: str) -> str:
 def find_installed(state: EmulatorState, raw: str,
                    not_found: Callable[[str], str]) -> CatalogueModel:
     """The installed model `raw` names; 400 `invalid model name` or 404 `not_found(raw)`."""
-    base = base_name(raw)
+    base = base_name(raw, state)
     if not parse_name(base).is_valid():
         raise ApiError(400, "invalid model name")
     model = state.installed.find(base)

@@ -80,7 +80,7 @@ async def _answer(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
         return await handler(request)
     except ApiError as error:
-        return error_response(error.status, error.message, error.content_type)
+        return error_response(error.status, error.message, error.content_type, error.extra)
     except web.HTTPMethodNotAllowed:
         return gin.plain(405, gin.METHOD_NOT_ALLOWED)
     except web.HTTPNotFound:

@@ -26,7 +26,7 @@ async def pull(request: web.Request) -> web.StreamResponse:
     raw = (body.get("model") or body.get("name") or "").strip()
     if not raw:
         raise ApiError(400, "invalid model name")
-    base = base_name(raw)
+    base = base_name(raw, state)
     if not parse_name(base).is_valid():
         raise ApiError(400, "invalid model name")
 

@@ -193,6 +193,14 @@ class Emulator:
         self.state.response_tokens = _tokens(response)
         self.state.thinking_tokens = _tokens(thinking)
 
+    def set_cloud(self, mode: str) -> None:
+        """How `x:cloud` names are answered: "disabled" (403 `ollama cloud is disabled`, the
+        default) or "signed_out" (401 `unauthorized` with a `signin_url`, as Ollama does until
+        `ollama signin`)."""
+        if mode not in ("disabled", "signed_out"):
+            raise ValueError('cloud mode is "disabled" or "signed_out"')
+        self.state.cloud = mode
+
     def require_auth(self, api_key: str | None) -> None:
         """Answer 401 `unauthorized` unless `Authorization: Bearer <api_key>`; None: no auth."""
         self.state.api_key = api_key
@@ -228,7 +236,7 @@ class Emulator:
         state = self.state
         state.reset_catalogue()
         for name in ("token_rate", "pull_bytes_per_s", "pull_interval_s", "load_seconds",
-                     "response_tokens", "thinking_tokens", "api_key", "extra_origins"):
+                     "response_tokens", "thinking_tokens", "api_key", "extra_origins", "cloud"):
             setattr(state, name, getattr(fresh, name))
         state.clear_requests()
 

@@ -91,6 +91,8 @@ class EmulatorState:
         self.api_key: str | None = None
         self.extra_origins: list[str] = []  # OLLAMA_ORIGINS
         self.check_host = True  # Ollama checks the Host header when it listens on loopback
+        # Cloud models (`x:cloud`): "disabled" (OLLAMA_NO_CLOUD: 403) or "signed_out" (401).
+        self.cloud = "disabled"
         self.stopping = False
         self._log_lock = threading.Lock()
         self._requests: list[RecordedRequest] = []

@@ -27,8 +27,9 @@ def json_response(value: Any, status: int = 200, content_type: str = JSON_UTF8) 
                         headers={"Content-Type": content_type})
 
 
-def error_response(status: int, message: str, content_type: str = JSON_UTF8) -> web.Response:
-    return json_response({"error": message}, status, content_type)
+def error_response(status: int, message: str, content_type: str = JSON_UTF8,
+                   extra: dict | None = None) -> web.Response:
+    return json_response({"error": message, **(extra or {})}, status, content_type)
 
 
 def empty_response(status: int = 200) -> web.Response:
