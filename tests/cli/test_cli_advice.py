@@ -122,3 +122,19 @@ def test_a_signed_out_cloud_model_says_to_sign_in(emulator):
     assert "`ollama signin`" in result.stderr and "https://ollama.com/connect?" in result.stderr
     assert "OLLAMA_API_KEY" in result.stderr
     assert_only_cli_words(result.stderr)
+
+
+def test_status_on_a_localhost_that_resolves_to_ipv6_suggests_127_0_0_1(emulator, tmp_path):
+    """End to end: `ollama-ls status --host http://localhost:PORT` in a process whose localhost
+    goes to ::1 first (set by a sitecustomize, the client's one resolver hook), while the
+    emulator listens on 127.0.0.1 only."""
+    (tmp_path / "sitecustomize.py").write_text(
+        "from ollama_ls.client import loopback\nloopback.LOCALHOST_ADDRESS = '::1'\n"
+    )
+    result = run("status", "--host", f"http://localhost:{emulator.port}",
+                 PYTHONPATH=str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert f"at http://localhost:{emulator.port}" in result.stdout
+    ipv4 = f"http://127.0.0.1:{emulator.port}"
+    assert f"Set --host (or OLLAMA_HOST) to {ipv4}." in result.stderr
+    assert_only_cli_words(result.stderr)

@@ -11,6 +11,20 @@ export interface RunningModel {
     expiresAt: string | null;
 }
 
+/** The last generation or ghost text that ended with Ollama's counts. */
+export interface LastGeneration {
+    model: string;
+    /** Ollama's eval_count: generated tokens, thinking included. */
+    evalCount: number;
+    /** eval_count / eval_duration, Ollama's own timing. */
+    tokensPerSecond: number | null;
+    timeToFirstTokenMs: number | null;
+    /** Ollama sent no counts: characters / 4 and wall-clock time. */
+    estimated: boolean;
+    /** Streamed chunks that carried thinking (about one token each); absent: no thinking. */
+    thinkingTokens?: number;
+}
+
 /** `ollama/status` notification (server -> client) and result of the `ollama/status` request. */
 export interface OllamaStatus {
     reachable: boolean;
@@ -20,7 +34,9 @@ export interface OllamaStatus {
     runningModels: RunningModel[];
     latencyMs: number | null;
     error: string | null;
+    /** What to do: why Ollama is unreachable, or (reachable) a better base URL. */
     suggestion: string | null;
+    lastGeneration?: LastGeneration;
 }
 
 /** `ollama/progress` notification: pull and generate progress for the status bar. */

@@ -1,5 +1,5 @@
 // What the status bar item says, from the server's state. Pure: no `vscode` import.
-import type { GenerateResult, OllamaProgress, OllamaStatus, RunningModel } from './protocol';
+import type { GenerateResult, LastGeneration as WireLastGeneration, OllamaProgress, OllamaStatus, RunningModel } from './protocol';
 import { Commands } from './constants';
 
 export type ServerState = 'starting' | 'running' | 'stopped' | 'failed';
@@ -15,9 +15,26 @@ export interface StatusState {
 
 export interface LastGeneration {
     model: string;
+    /** Ollama's eval_count: thinking included. */
     evalCount: number;
     tokensPerSecond: number | null;
     timeToFirstTokenMs: number | null;
+    /** Chunks that carried thinking (about one token each); absent: no thinking or unknown. */
+    thinkingTokens?: number;
+    /** Characters / 4 and wall-clock time: Ollama sent no counts. */
+    estimated?: boolean;
+}
+
+/** The status's own last generation (generations and ghost text alike), as the tooltip's. */
+function fromWire(last: WireLastGeneration): LastGeneration {
+    return {
+        model: last.model,
+        evalCount: last.evalCount,
+        tokensPerSecond: typeof last.tokensPerSecond === 'number' && last.tokensPerSecond > 0 ? last.tokensPerSecond : null,
+        timeToFirstTokenMs: last.timeToFirstTokenMs,
+        thinkingTokens: typeof last.thinkingTokens === 'number' && last.thinkingTokens > 0 ? last.thinkingTokens : undefined,
+        estimated: last.estimated,
+    };
 }
 
 export interface StatusView {
@@ -167,11 +184,16 @@ function runningModelLine(model: RunningModel, now: number): string {
     return `- \`${model.name}\` ${runningModelDetail(model, now)}`;
 }
 
-/** "42 tokens from llama3.2 at 38 tok/s, first token after 1.2 s". */
+/**
+ * "42 tokens from llama3.2 at 38 tok/s (12 of them thinking), first token after 1.2 s": Ollama's
+ * eval_count and eval_duration, thinking included; "about" when Ollama sent no counts.
+ */
 function lastGenerationLine(last: LastGeneration): string {
-    const speed = last.tokensPerSecond !== null ? ` at ${Math.round(last.tokensPerSecond)} tok/s` : '';
+    const about = last.estimated ? 'about ' : '';
+    const speed = last.tokensPerSecond !== null ? ` at ${about}${Math.round(last.tokensPerSecond)} tok/s` : '';
+    const thinking = last.thinkingTokens ? ` (${last.thinkingTokens} of them thinking)` : '';
     const first = last.timeToFirstTokenMs !== null ? `, first token after ${(last.timeToFirstTokenMs / 1000).toFixed(1)} s` : '';
-    return `Last generation: ${plural(last.evalCount, 'token')} from \`${last.model}\`${speed}${first}`;
+    return `Last generation: ${about}${plural(last.evalCount, 'token')} from \`${last.model}\`${speed}${thinking}${first}`;
 }
 
 /** Command links shown at the bottom of the tooltip; they must be enabled on the MarkdownString. */
@@ -198,6 +220,8 @@ function statusTooltip(status: OllamaStatus | undefined, heading: string, now: n
         if (status.latencyMs !== null && status.latencyMs !== undefined) lines.push(`Latency: ${Math.round(status.latencyMs)} ms  `);
         if (status.reachable) {
             lines.push(`Installed: ${plural(status.modelCount, 'model')}`);
+            // Reachable, yet something to change (localhost refused, 127.0.0.1 answered).
+            if (status.suggestion) lines.push('', `$(lightbulb) ${escapeMarkdown(status.suggestion)}`);
             lines.push('');
             if (status.runningModels.length > 0) {
                 lines.push('Loaded models:', '');
@@ -205,7 +229,8 @@ function statusTooltip(status: OllamaStatus | undefined, heading: string, now: n
             } else {
                 lines.push('No model loaded.');
             }
-            if (last) lines.push('', lastGenerationLine(last));
+            const shown = status.lastGeneration ? fromWire(status.lastGeneration) : last;
+            if (shown) lines.push('', lastGenerationLine(shown));
         } else {
             if (status.error) lines.push('', `$(error) ${escapeMarkdown(status.error)}`);
             if (status.suggestion) lines.push('', escapeMarkdown(status.suggestion));

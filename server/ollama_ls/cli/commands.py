@@ -137,6 +137,8 @@ async def cmd_status(tools: OllamaEditorTools, args: argparse.Namespace) -> int:
             f"{format_bytes(model.size_vram)} in VRAM, until {model.expires_at})",
             markup=False,
         )
+    if status.suggestion:  # e.g. localhost refused, 127.0.0.1 answered: which address to use
+        stderr.print(redact(reword(status.suggestion) or ""), markup=False)
     return 0
 
 
@@ -346,8 +348,13 @@ async def cmd_generate(tools: OllamaEditorTools, args: argparse.Namespace) -> in
 
 
 def speed_line(metrics: Any) -> str:
-    """`12 tokens · 38.2 tokens/s · first token after 120 ms`, leaving out what is unknown."""
+    """`12 tokens (5 of them thinking) · 38.2 tokens/s · first token after 120 ms`, leaving
+    out what is unknown. Tokens and speed are Ollama's (eval_count / eval_duration), thinking
+    included; the thinking part is the number of chunks that carried thinking."""
     parts = [f"{metrics.completion_tokens or 0} tokens"]
+    thinking = getattr(metrics, "thinking_tokens", None)
+    if thinking:
+        parts[0] += f" ({thinking} of them thinking)"
     if metrics.tokens_per_second is not None:
         estimated = " (estimated)" if metrics.estimated else ""
         parts.append(f"{metrics.tokens_per_second:.1f} tokens/s{estimated}")

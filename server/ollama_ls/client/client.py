@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from .. import __version__
 from .config import ClientConfig
 from .errors import CapabilityUnsupported, ConfigurationError, OllamaError, knob
+from .loopback import LoopbackFallback, is_localhost
 from .metrics import CallRecorder, MetricsSink, TokenCounts, token_counts
 from .streams import ChatStream, GenerateStream, PullStream
 from .transport import Target, read_body, read_json
@@ -58,6 +59,16 @@ class OllamaClient:
             connect=cfg.connect_timeout, read=cfg.pull_timeout,
             write=cfg.read_timeout, pool=cfg.read_timeout,
         )
+        limits = httpx.Limits(
+            max_connections=cfg.max_connections,
+            max_keepalive_connections=min(cfg.max_connections, 10),
+        )
+        verify = _tls_verification(cfg)
+        self._loopback: LoopbackFallback | None = None
+        if is_localhost(cfg.base_url):
+            # localhost may resolve to ::1 while Ollama listens on 127.0.0.1 only.
+            inner = transport or httpx.AsyncHTTPTransport(verify=verify, limits=limits)
+            transport = self._loopback = LoopbackFallback(inner, cfg.base_url)
         self._http = httpx.AsyncClient(
             base_url=cfg.base_url,
             headers={
@@ -66,11 +77,8 @@ class OllamaClient:
                 **cfg.request_headers(),
             },
             timeout=self._timeout,
-            limits=httpx.Limits(
-                max_connections=cfg.max_connections,
-                max_keepalive_connections=min(cfg.max_connections, 10),
-            ),
-            verify=_tls_verification(cfg),
+            limits=limits,
+            verify=verify,
             # A redirect would carry the API key and custom headers to wherever it points:
             # API calls never follow one (transport.open_response names the target instead).
             follow_redirects=False,
@@ -81,6 +89,12 @@ class OllamaClient:
     def base_url(self) -> str:
         """The resolved server URL, without a trailing slash."""
         return self.config.base_url
+
+    @property
+    def loopback_fallback(self) -> str | None:
+        """With a `localhost` base URL that was refused while 127.0.0.1 answers: the
+        http://127.0.0.1:PORT requests go to instead (set the base URL to it)."""
+        return self._loopback.fallback_url if self._loopback is not None else None
 
     def __repr__(self) -> str:
         return f"OllamaClient(base_url={self.base_url!r})"

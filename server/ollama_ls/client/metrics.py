@@ -28,6 +28,9 @@ class CallMetrics:
     cost: float = 0.0
     error: str | None = None  # the OllamaError class name when the call failed
     closed_early: bool = False  # the consumer closed a stream before done
+    # Streamed chunks that carried thinking (Ollama sends about one token per chunk; its
+    # eval_count counts thinking and answer together). None: the model did not think.
+    thinking_tokens: int | None = None
 
 
 class MetricsSink:
@@ -127,6 +130,7 @@ class CallRecorder:
         chunk_count: int = 0,
         error: BaseException | None = None,
         closed_early: bool = False,
+        thinking_tokens: int | None = None,
     ) -> CallMetrics:
         if self.metrics is not None:
             return self.metrics
@@ -144,6 +148,7 @@ class CallRecorder:
             estimated=tokens.estimated if tokens else False,
             error=type(error).__name__ if error is not None else None,
             closed_early=closed_early,
+            thinking_tokens=thinking_tokens or None,
         )
         self.sink.record(self.metrics)
         return self.metrics

@@ -53,6 +53,7 @@ class NdjsonStream(Generic[ChunkT]):
         # and the read timeout enforced here between lines (httpx waits the longer of the two).
         self._first_token_timeout = first_token_timeout
         self._first_deadline: float | None = None
+        self._thinking_chunks = 0  # generate/chat: chunks that carried thinking
 
     # --- public surface -----------------------------------------------------------------
 
@@ -100,7 +101,8 @@ class NdjsonStream(Generic[ChunkT]):
             self._absorb(chunk)
             if self._done:
                 self._recorder.finish(
-                    self._status, tokens=self._tokens(chunk), chunk_count=self._chunk_count
+                    self._status, tokens=self._tokens(chunk), chunk_count=self._chunk_count,
+                    thinking_tokens=self._thinking_chunks,
                 )
             return chunk
         except StopAsyncIteration:
@@ -116,7 +118,7 @@ class NdjsonStream(Generic[ChunkT]):
         if not self._done:
             self._recorder.finish(
                 self._status, tokens=self._tokens(None), chunk_count=self._chunk_count,
-                closed_early=True,
+                closed_early=True, thinking_tokens=self._thinking_chunks,
             )
         await self._close_response()
 
@@ -238,6 +240,7 @@ class _TextStream(NdjsonStream[ChunkT]):
             self._text.append(text)
         if thinking:
             self._thinking.append(thinking)
+            self._thinking_chunks += 1
         if tool_calls:
             self.tool_calls.extend(tool_calls)
 

@@ -14,13 +14,21 @@ from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any
 
-from ollama_ls.client import ClientConfig, OllamaClient, OllamaError, resolve_base_url
+from ollama_ls.client import (
+    CallMetrics,
+    ClientConfig,
+    OllamaClient,
+    OllamaError,
+    resolve_base_url,
+)
+from ollama_ls.client.errors import knob
 from ollama_ls.modelname import ModelRefError, model_key, parse_name, strip_source_suffix
 from ollama_ls.facade.breaker import CircuitBreaker
 from ollama_ls.facade.config import ToolsConfig
 from ollama_ls.facade.hardware import HardwareProfile, read_hardware
 from ollama_ls.facade.models import (
     Capabilities,
+    GenerationSummary,
     ModelDetails,
     ModelSummary,
     NameCheck,
@@ -65,6 +73,10 @@ class OllamaEditorTools:
         self.monitor = StatusMonitor(self.config, clock, self._probe_status, self._after_probe)
         self._models_listeners: Listeners[[list[ModelSummary]]] = Listeners("model list")
         self._last_model_names: frozenset[str] | None = None
+        self._generation_listeners: Listeners[[GenerationSummary]] = Listeners("generation")
+        self.last_generation: GenerationSummary | None = None
+        for endpoint in self.pool.endpoints:
+            endpoint.client.metrics.add_listener(self._heard_call)
 
     # -- construction -----------------------------------------------------------------------
 
@@ -115,6 +127,30 @@ class OllamaEditorTools:
     def on_models_change(self, listener: ModelsListener) -> Callable[[], None]:
         return self._models_listeners.add(listener)
 
+    def on_generation(self, listener: Callable[[GenerationSummary], Any]) -> Callable[[], None]:
+        """Called after each streamed generation or chat that ended with Ollama's counts."""
+        return self._generation_listeners.add(listener)
+
+    def _heard_call(self, metrics: CallMetrics) -> None:
+        finished = (
+            metrics.endpoint in ("/api/generate", "/api/chat")
+            and metrics.chunk_count > 0
+            and metrics.error is None
+            and not metrics.closed_early
+            and metrics.completion_tokens is not None
+        )
+        if not finished:
+            return
+        self.last_generation = GenerationSummary(
+            model=metrics.model or "",
+            eval_count=metrics.completion_tokens,
+            tokens_per_second=metrics.tokens_per_second,
+            thinking_tokens=metrics.thinking_tokens,
+            time_to_first_token_s=metrics.time_to_first_token_s,
+            estimated=metrics.estimated,
+        )
+        self._generation_listeners.emit(self.last_generation)
+
     # -- status -----------------------------------------------------------------------------
 
     @property
@@ -150,7 +186,20 @@ class OllamaEditorTools:
             model_count=len(models),
             running_models=tuple(self._store_running(running)),
             latency_ms=round((time.perf_counter() - started) * 1000, 1),
+            suggestion=self._loopback_advice(),
             servers=servers,
+        )
+
+    def _loopback_advice(self) -> str | None:
+        """When `localhost` was refused and 127.0.0.1 answered (localhost resolves to ::1
+        here, Ollama listens on IPv4 only): say which address to set."""
+        url = self.pool.active.client.loopback_fallback
+        if url is None:
+            return None
+        return (
+            f"Ollama answers at {url} but not at localhost, which resolves to ::1 (IPv6) "
+            "here while Ollama listens on 127.0.0.1 only; requests go to 127.0.0.1 for now. "
+            f"Set {knob('base_url', self.config.advice_for)} to {url}."
         )
 
     async def _after_probe(self, previous: Status | None, status: Status) -> None:

@@ -29,7 +29,8 @@ class Status:
     def state_key(self) -> tuple:
         """What a user would call a change of state (latency alone is not one)."""
         running = tuple(model.name for model in self.running_models)
-        return (self.reachable, self.base_url, self.version, self.model_count, running, self.error)
+        return (self.reachable, self.base_url, self.version, self.model_count, running, self.error,
+                self.suggestion)
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,19 @@ class ModelDetails:
     loaded_context_length: int | None = None  # the context it runs with now
     loaded_until: str | None = None  # when Ollama unloads it (keep_alive)
     cloud: bool = False  # an Ollama Cloud model: runs remotely, needs `ollama signin`
+
+
+@dataclass(frozen=True)
+class GenerationSummary:
+    """The last generation (or ghost text) that ended with Ollama's counts: for the status."""
+
+    model: str
+    eval_count: int  # Ollama's count of generated tokens, thinking included
+    tokens_per_second: float | None  # eval_count / eval_duration, Ollama's own timing
+    # Chunks that carried thinking (about one token each); None: the model did not think.
+    thinking_tokens: int | None
+    time_to_first_token_s: float | None
+    estimated: bool = False  # Ollama sent no counts: characters / 4, wall-clock rate
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,19 @@ class RunningModel:
 
 
 @dataclass(frozen=True)
+class LastGeneration:
+    """The last generation or ghost text that ended with Ollama's counts."""
+
+    model: str
+    eval_count: int  # Ollama's eval_count: generated tokens, thinking included
+    tokens_per_second: float | None  # eval_count / eval_duration (Ollama's timing)
+    time_to_first_token_ms: float | None
+    estimated: bool  # Ollama sent no counts: characters / 4 and wall-clock time
+    # Streamed chunks that carried thinking (about one token each); left out: no thinking.
+    thinking_tokens: int | None = omitted_when_none()
+
+
+@dataclass(frozen=True)
 class OllamaStatus:
     """`ollama/status` notification (server -> client) and result of the `ollama/status` request."""
 
@@ -45,7 +58,8 @@ class OllamaStatus:
     running_models: list[RunningModel]
     latency_ms: float | None
     error: str | None
-    suggestion: str | None
+    suggestion: str | None  # what to do: why it is unreachable, or a better base URL
+    last_generation: LastGeneration | None = omitted_when_none()
 
 
 @dataclass(frozen=True)
@@ -155,7 +169,7 @@ class CancelResult:
 
 
 PAYLOADS: tuple[type, ...] = (
-    RunningModel, OllamaStatus, OllamaProgress, ModelInfo, CapabilitiesResult,
+    RunningModel, LastGeneration, OllamaStatus, OllamaProgress, ModelInfo, CapabilitiesResult,
     ValidateModelNameResult, HardwareInfo, DefaultModelResult, GenerateResult, PullResult,
     ModelCommandResult, CancelResult,
 )  # fmt: skip

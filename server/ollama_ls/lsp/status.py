@@ -10,8 +10,15 @@ from lsprotocol import types
 
 from ollama_ls.client import on_server_failure, redact_text, redact_url
 from ollama_ls.lsp.core import OllamaLanguageServer
-from ollama_ls.lsp.payloads import STATUS_METHOD, OllamaStatus, RunningModel, to_wire
+from ollama_ls.lsp.payloads import (
+    STATUS_METHOD,
+    LastGeneration,
+    OllamaStatus,
+    RunningModel,
+    to_wire,
+)
 from ollama_ls.facade import OllamaEditorTools, Status
+from ollama_ls.facade.models import GenerationSummary
 
 log = logging.getLogger(__name__)
 
@@ -20,8 +27,23 @@ log = logging.getLogger(__name__)
 OFFLINE_FIRST_PROBE = 1.0
 
 
-def status_payload(status: Status) -> dict[str, Any]:
-    """The wire shape: every key present, camelCase, as the TypeScript side expects."""
+def last_generation(summary: GenerationSummary | None) -> LastGeneration | None:
+    if summary is None:
+        return None
+    first = summary.time_to_first_token_s
+    return LastGeneration(
+        model=summary.model,
+        eval_count=summary.eval_count,
+        tokens_per_second=summary.tokens_per_second,
+        time_to_first_token_ms=None if first is None else round(first * 1000, 1),
+        estimated=summary.estimated,
+        thinking_tokens=summary.thinking_tokens,
+    )
+
+
+def status_payload(status: Status, generation: GenerationSummary | None = None) -> dict[str, Any]:
+    """The wire shape: every key present (but lastGeneration before any), camelCase, as the
+    TypeScript side expects."""
     running = [
         RunningModel(model.name, model.size, model.size_vram, model.expires_at)
         for model in status.running_models
@@ -36,16 +58,24 @@ def status_payload(status: Status) -> dict[str, Any]:
             latency_ms=status.latency_ms,
             error=redact_text(status.error) if status.error else status.error,
             suggestion=redact_text(status.suggestion) if status.suggestion else status.suggestion,
+            last_generation=last_generation(generation),
         )
     )
 
 
 def register(server: OllamaLanguageServer) -> None:
     def push(_previous: Status | None, status: Status) -> None:
-        server.protocol.notify(STATUS_METHOD, status_payload(status))
+        server.protocol.notify(STATUS_METHOD, status_payload(status, server.tools.last_generation))
 
     async def watch(tools: OllamaEditorTools) -> None:
         tools.on_status_change(push)
+
+        def generated(_summary: GenerationSummary) -> None:
+            # The tooltip shows the last generation's speed: send the status with it now.
+            if tools is server.tools and tools.last_status is not None:
+                push(None, tools.last_status)
+
+        tools.on_generation(generated)
         await tools.check_status(force=True)
 
     server.tools_listeners.append(watch)
@@ -73,7 +103,8 @@ def register(server: OllamaLanguageServer) -> None:
     @server.feature(STATUS_METHOD)
     async def status_request(ls: OllamaLanguageServer, params: Any) -> dict[str, Any]:
         force = bool(getattr(params, "force", False)) if params is not None else False
-        return status_payload(await ls.tools.check_status(force=force))
+        tools = ls.tools
+        return status_payload(await tools.check_status(force=force), tools.last_generation)
 
 
 async def _poll(server: OllamaLanguageServer) -> None:

@@ -215,3 +215,28 @@ test('a failed, stopped or cancelled generation never shows a success line', () 
     assert.equal(generationMessage(cancelled), '$(debug-stop) Ollama: generation cancelled');
     assert.equal(generationMessage(nothing), '$(warning) Ollama: llama3.2 generated nothing');
 });
+
+test("the status's own last generation (ghost text too) wins, with its thinking tokens", () => {
+    const ok: GenerateResult = { model: 'llama3.2', text: 'x', evalCount: 42, tokensPerSecond: 37.6, timeToFirstTokenMs: 1234, cancelled: false };
+    const withLast: OllamaStatus = {
+        ...connected,
+        lastGeneration: { model: 'qwen3:8b', evalCount: 120, tokensPerSecond: 51.2, timeToFirstTokenMs: 900, estimated: false, thinkingTokens: 80 },
+    };
+    const state = applyStatus(applyGeneration(running(), ok), withLast);
+    const tooltip = describeStatus(state).tooltip;
+    assert.match(tooltip, /Last generation: 120 tokens from `qwen3:8b` at 51 tok\/s \(80 of them thinking\), first token after 0\.9 s/);
+    assert.doesNotMatch(tooltip, /llama3\.2`/);
+    const guessed: OllamaStatus = {
+        ...connected,
+        lastGeneration: { model: 'm', evalCount: 10, tokensPerSecond: 20, timeToFirstTokenMs: null, estimated: true },
+    };
+    assert.match(describeStatus(applyStatus(running(), guessed)).tooltip, /Last generation: about 10 tokens from `m` at about 20 tok\/s$/m);
+});
+
+test('a reachable status with a suggestion (localhost refused, 127.0.0.1 answered) shows it', () => {
+    const advice = 'Ollama answers at http://127.0.0.1:11434 but not at localhost. Set the baseUrl setting to http://127.0.0.1:11434.';
+    const view = describeStatus(applyStatus(running(), { ...connected, suggestion: advice }));
+    assert.match(view.text, /Ollama 0\.33\.0/);
+    assert.match(view.tooltip, /\$\(lightbulb\) Ollama answers at http:\/\/127\\\.0\\\.0\\\.1:11434/);
+    assert.doesNotMatch(describeStatus(applyStatus(running(), connected)).tooltip, /lightbulb/);
+});
