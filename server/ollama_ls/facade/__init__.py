@@ -3,7 +3,7 @@
 Everything the language server and the CLI send to Ollama goes through `OllamaEditorTools`;
 what comes back is plain dataclasses, never wire models."""
 
-from ollama_ls.facade.config import ToolsConfig
+from ollama_ls.facade.config import Preferences, ToolsConfig
 from ollama_ls.facade.editor_tools import OllamaEditorTools
 from ollama_ls.facade.hardware import HardwareProfile, read_hardware
 from ollama_ls.facade.models import (
@@ -27,6 +27,7 @@ __all__ = [
     "ModelSummary",
     "NameCheck",
     "OllamaEditorTools",
+    "Preferences",
     "PullStatus",
     "Recommendation",
     "RunningModelInfo",

@@ -31,3 +31,22 @@ class ToolsConfig:
     think: bool | str | None = None
     # Whose words errors' advice uses: "editor" (the settings) or "cli" (flags, variables).
     advice_for: Literal["python", "editor", "cli"] = "editor"
+
+    def preferences(self) -> Preferences:
+        return Preferences(
+            default_model=self.default_model,
+            keep_alive=self.keep_alive,
+            context_length=self.context_length,
+            think=self.think,
+        )
+
+
+@dataclass(frozen=True)
+class Preferences:
+    """How to generate, where the editor may say it per workspace folder (the connection in
+    ToolsConfig is one per server)."""
+
+    default_model: str | None = None
+    keep_alive: str | float | None = None
+    context_length: int | None = None
+    think: bool | str | None = None

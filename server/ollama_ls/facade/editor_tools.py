@@ -24,7 +24,7 @@ from ollama_ls.client import (
 from ollama_ls.client.errors import knob
 from ollama_ls.modelname import ModelRefError, model_key, parse_name, strip_source_suffix
 from ollama_ls.facade.breaker import CircuitBreaker
-from ollama_ls.facade.config import ToolsConfig
+from ollama_ls.facade.config import Preferences, ToolsConfig
 from ollama_ls.facade.hardware import HardwareProfile, read_hardware
 from ollama_ls.facade.models import (
     Capabilities,
@@ -360,13 +360,16 @@ class OllamaEditorTools:
         ]
         return recommend(candidates, hardware)
 
-    async def resolve_default_model_name(self, named_in_workspace: Sequence[str] = ()) -> str:
+    async def resolve_default_model_name(
+        self, named_in_workspace: Sequence[str] = (), preferences: Preferences | None = None
+    ) -> str:
         """The model to generate with when none is asked for: the setting; else an installed
         model the workspace's own configs name (most named first); else a loaded model that
         writes text; else the recommendation. Reasoning and embedding-only models only when
         nothing else fits."""
-        if self.config.default_model:
-            return self.config.default_model
+        default_model = (preferences or self.config.preferences()).default_model
+        if default_model:
+            return default_model
         models = await self.list_available_models()
         by_key = {model_key(m.name): m for m in models}
         counts = Counter(model_key(name) for name in named_in_workspace if name.strip())
@@ -419,34 +422,47 @@ class OllamaEditorTools:
 
     # -- generation -------------------------------------------------------------------------
 
-    def generation_options(self, **overrides: Any) -> dict[str, Any]:
+    def generation_options(
+        self, preferences: Preferences | None = None, **overrides: Any
+    ) -> dict[str, Any]:
         """The request's keyword arguments with the keep_alive setting added."""
-        if self.config.keep_alive is not None:
-            overrides.setdefault("keep_alive", self.config.keep_alive)
+        keep_alive = (preferences or self.config.preferences()).keep_alive
+        if keep_alive is not None:
+            overrides.setdefault("keep_alive", keep_alive)
         return overrides
 
-    def generate(self, model: str, **request: Any) -> GenerationStream:
+    def generate(
+        self, model: str, preferences: Preferences | None = None, **request: Any
+    ) -> GenerationStream:
         """A streamed /api/generate (prompt, suffix, system, raw, think, options ...), failed
         over to another server only until its first chunk arrives. The contextLength setting
-        goes in as options.num_ctx; the think setting only to models that can think."""
-        request = self.generation_options(**request)
-        if self.config.context_length is not None:
+        goes in as options.num_ctx; the think setting only to models that can think.
+        `preferences` (a workspace folder's) replace the settings this facade was made with."""
+        preferences = preferences or self.config.preferences()
+        request = self.generation_options(preferences, **request)
+        if preferences.context_length is not None:
             options = dict(request.get("options") or {})
-            options.setdefault("num_ctx", self.config.context_length)
+            options.setdefault("num_ctx", preferences.context_length)
             request["options"] = options
         return GenerationStream(
-            self.pool, model, request, self._think_option(model, request), self._running.clear
+            self.pool,
+            model,
+            request,
+            self._think_option(model, request, preferences.think),
+            self._running.clear,
         )
 
-    def _think_option(self, model: str, request: dict[str, Any]) -> Callable[[], Awaitable[dict]]:
+    def _think_option(
+        self, model: str, request: dict[str, Any], think: bool | str | None
+    ) -> Callable[[], Awaitable[dict]]:
         async def option() -> dict[str, Any]:
-            if "think" in request or self.config.think is None:
+            if "think" in request or think is None:
                 return {}
             try:
                 capabilities = await self.get_supported_capabilities(model)
             except OllamaError:
                 return {}  # the generation itself will say what is wrong
-            return {"think": self.config.think} if capabilities.thinking else {}
+            return {"think": think} if capabilities.thinking else {}
 
         return option
 
@@ -456,10 +472,9 @@ class OllamaEditorTools:
         )
         return Embeddings(response.model, tuple(tuple(v) for v in response.embeddings))
 
-    async def warm_up(self, model: str) -> None:
-        await self.pool.call(
-            lambda client: client.load(model, keep_alive=self.config.keep_alive)
-        )
+    async def warm_up(self, model: str, preferences: Preferences | None = None) -> None:
+        keep_alive = (preferences or self.config.preferences()).keep_alive
+        await self.pool.call(lambda client: client.load(model, keep_alive=keep_alive))
         await self.check_status(force=True)
 
     async def unload(self, model: str) -> None:

@@ -73,7 +73,7 @@ def models_named_in_workspace(server: OllamaLanguageServer, kinds: tuple[str, ..
         kind = file_kind_for(uri, getattr(document, "language_id", None))
         if kind is None:
             continue
-        settings = server.settings
+        settings = server.settings_for(uri)
         slots = scan(document.source, kind, settings.model_keys, uri, settings.scan.disable)
         names += [slot.value for slot in slots if slot.kind in kinds]
     return names

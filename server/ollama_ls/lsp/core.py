@@ -11,7 +11,9 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from ollama_ls import __version__
+from ollama_ls.listeners import Listeners
 from ollama_ls.lsp.events import DocumentEvents
+from ollama_ls.lsp.folder_settings import FolderSettings, connection_differences, layered
 from ollama_ls.lsp.operations import OperationRegistry
 from ollama_ls.lsp.protocol import OllamaProtocol
 from ollama_ls.client import redact_text
@@ -24,7 +26,7 @@ from ollama_ls.lsp.settings import (
     restrict_to_project_safe,
     section_of,
 )
-from ollama_ls.facade import OllamaEditorTools
+from ollama_ls.facade import OllamaEditorTools, Preferences
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +34,11 @@ log = logging.getLogger(__name__)
 class OllamaLanguageServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("ollama-ls", __version__, protocol_cls=OllamaProtocol)
-        self.settings = Settings()
+        self.settings = Settings()  # the server's: initializationOptions and later pushes
+        self.folder_settings = FolderSettings()  # each workspace folder's, pulled by scopeUri
+        # Emitted after either changes: features that cache what settings decide redo it.
+        self.settings_changed: Listeners[[]] = Listeners("settings")
+        self.initialized: Listeners[[]] = Listeners("initialized")
         self.tools = OllamaEditorTools(self.settings.tools_config())
         self._reported_problems: set[str] = set()
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -40,6 +46,9 @@ class OllamaLanguageServer(LanguageServer):
         # time settings move the server elsewhere: features subscribe to it there.
         self.tools_listeners: list[Callable[[OllamaEditorTools], Awaitable[None]]] = []
         self.started = False
+        self._trust_later_settings = True
+        self._trusted_section: Any = None
+        self._section: dict[str, Any] = {}  # the server's `ollama` section, as applied
         self.operations = OperationRegistry()  # running pulls and generations
         self.document_events = DocumentEvents()
 
@@ -84,22 +93,12 @@ class OllamaLanguageServer(LanguageServer):
             # Only the editor's own initializationOptions (or the environment) can say this.
             self._trust_later_settings = section.get(TRUST_KEY) is not False
             self._trusted_section = None if ignore_project_settings_from_env() else raw
-        trusted = self._trusted_section if hasattr(self, "_trusted_section") else raw
-        untrusted = ignore_project_settings_from_env() or (
-            not initial and not getattr(self, "_trust_later_settings", True)
-        )
-        if untrusted:
-            raw, ignored = restrict_to_project_safe(raw, trusted)
-            if ignored:
-                self._report(
-                    f"Ignored project-level settings {', '.join(sorted(ignored))}: "
-                    "project settings are not trusted here "
-                    f"({IGNORE_PROJECT_SETTINGS_ENV} or ollama.{TRUST_KEY}: false); "
-                    "set them in your user configuration or the environment."
-                )
+        if ignore_project_settings_from_env() or (not initial and not self._trust_later_settings):
+            raw = self._project_safe_only(raw)
         settings, problems = parse_settings(raw)
         for problem in problems:
             self._report(problem)
+        self._section = section_of(raw)
         try:
             new_tools = (
                 OllamaEditorTools(settings.tools_config())
@@ -123,12 +122,62 @@ class OllamaLanguageServer(LanguageServer):
                 log.warning("default settings rejected too; keeping the current ones")
                 return
         self.settings = settings
+        self.settings_changed.emit()
         if new_tools is not None:
             old_tools, self.tools = self.tools, new_tools
             if self.started:
                 await self.attach_tools()
             # A pull or generation running on the old server finishes there.
             self.spawn(self._close_when_idle(old_tools), name="close old tools")
+
+    def _project_safe_only(self, raw: Any) -> Any:
+        """Settings from a source the user has not trusted: PROJECT_SAFE_KEYS only; every other
+        key keeps the user's own value."""
+        trusted = getattr(self, "_trusted_section", None)
+        raw, ignored = restrict_to_project_safe(raw, trusted)
+        if ignored:
+            self._report(
+                f"Ignored project-level settings {', '.join(sorted(ignored))}: "
+                "project settings are not trusted here "
+                f"({IGNORE_PROJECT_SETTINGS_ENV} or ollama.{TRUST_KEY}: false); "
+                "set them in your user configuration or the environment."
+            )
+        return raw
+
+    def apply_folder_settings(self, raw_by_folder: dict[str, Any]) -> None:
+        """Each workspace folder's `ollama` section, as the client answered for its scopeUri,
+        over the server's section (a folder whose answer is empty keeps the server's values).
+
+        Never raises; a bad value is reported once and its default used, as for the server's.
+        The connection stays the server's: a folder that sets it differently is told so once.
+        """
+        by_folder: dict[str, Settings] = {}
+        for folder, raw in raw_by_folder.items():
+            if not self._trust_later_settings or ignore_project_settings_from_env():
+                raw = self._project_safe_only(raw)
+            settings, problems = parse_settings(layered(self._section, section_of(raw)))
+            for problem in problems:
+                self._report(problem)
+            differing = connection_differences(settings, self.settings)
+            if differing:
+                names = ", ".join(f"ollama.{name}" for name in differing)
+                self._report(
+                    f"The folder {folder} sets {names} differently: one server serves every "
+                    "folder, so the workspace's (or your user) value applies. Set it there."
+                )
+            by_folder[folder] = settings
+        self.folder_settings.replace(by_folder)
+        self.settings_changed.emit()
+
+    def settings_for(self, uri: str | None) -> Settings:
+        """The settings a document is handled with: its workspace folder's, else the server's."""
+        if uri is None:
+            return self.settings
+        return self.folder_settings.for_document(uri) or self.settings
+
+    def preferences_for(self, uri: str | None) -> Preferences:
+        """How to generate for a document (model, keepAlive, contextLength, think)."""
+        return self.settings_for(uri).tools_config().preferences()
 
     def _report(self, problem: str) -> None:
         if problem not in self._reported_problems:

@@ -87,7 +87,8 @@ def register(server: OllamaLanguageServer) -> None:
 
     @server.feature(DEFAULT_MODEL)
     async def default_model(ls: OllamaLanguageServer, params: Any) -> dict[str, Any]:
-        configured = ls.settings.model or None
+        uri = _param(params, "uri")  # optional: a document, for its workspace folder's model
+        configured = ls.settings_for(uri if isinstance(uri, str) else None).model or None
         try:
             choice = await ls.tools.get_default_model()
             installed = (

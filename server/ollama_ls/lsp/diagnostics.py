@@ -103,7 +103,7 @@ class DiagnosticsScheduler:
 
     def schedule(self, uri: str, delay: float | None = None) -> Recheck:
         if delay is None:
-            delay = self.server.settings.diagnostics.debounce_ms / 1000
+            delay = self.server.settings_for(uri).diagnostics.debounce_ms / 1000
         pending = self._pending.pop(uri, None)
         if pending is not None:
             pending.cancel()
@@ -125,8 +125,8 @@ class DiagnosticsScheduler:
         document, kind = found
         source, version = document.source, document.version
         diagnostics: list[types.Diagnostic] = []
-        if self.server.settings.diagnostics.enable:
-            settings = self.server.settings
+        settings = self.server.settings_for(uri)
+        if settings.diagnostics.enable:
             model_keys, disabled = settings.model_keys, settings.scan.disable
             state = parse_states(self.server).get(uri)
             findings = await find_problems(
@@ -171,6 +171,7 @@ def register(server: OllamaLanguageServer) -> DiagnosticsScheduler:
         scheduler.refresh_all()
 
     server.tools_listeners.append(watch)
+    server.settings_changed.add(lambda: scheduler.refresh_all() if server.started else None)
     events = server.document_events
     events.opened.add(lambda params: scheduler.schedule(params.text_document.uri, 0))
     events.changed.add(lambda params: scheduler.schedule(params.text_document.uri))

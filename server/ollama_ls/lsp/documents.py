@@ -14,7 +14,7 @@ def config_document(
     server: OllamaLanguageServer, uri: str
 ) -> tuple[TextDocument, FileKind] | None:
     """The open document and its kind, when it is a file we scan."""
-    if is_excluded(uri, server.settings.scan.exclude_files):
+    if is_excluded(uri, server.settings_for(uri).scan.exclude_files):
         return None
     document = server.workspace.get_text_document(uri)
     kind = file_kind_for(uri, getattr(document, "language_id", None))
@@ -29,7 +29,7 @@ def slot_under_cursor(
     if found is None:
         return None
     document, kind = found
-    settings = server.settings
+    settings = server.settings_for(uri)
     return slot_at(
         document.source, kind, position.line, position.character,
         settings.model_keys, uri, settings.scan.disable,

@@ -257,7 +257,9 @@ class Generation:
             stream = None
             started = time.monotonic()
             try:
-                stream = self.server.tools.generate(self.model, **self._prompt())
+                stream = self.server.tools.generate(
+                    self.model, self.server.preferences_for(self.request.uri), **self._prompt()
+                )
                 await operation.run(self._consume(stream, operation, started))
                 cancelled = False
             except Cancelled:
@@ -360,10 +362,12 @@ def _ms(seconds: float | None) -> float | None:
     return None if seconds is None else round(seconds * 1000, 1)
 
 
-async def _model_ready(server: OllamaLanguageServer, model: str) -> PullResult | None:
-    """With auto-pull on, pull a missing model first (with progress). None when generation can
-    go ahead, else the pull's result (cancelled or failed)."""
-    if not server.settings.auto_pull:
+async def _model_ready(
+    server: OllamaLanguageServer, model: str, uri: str
+) -> PullResult | None:
+    """With auto-pull on (for the document's folder), pull a missing model first (with
+    progress). None when generation can go ahead, else the pull's result (cancelled or failed)."""
+    if not server.settings_for(uri).auto_pull:
         return None
     try:
         installed = await server.tools.find_installed(model)
@@ -385,11 +389,13 @@ def register(server: OllamaLanguageServer) -> None:
             raise JsonRpcInvalidParams(message)
         try:
             named = models_named_in_workspace(ls, ("chat", "any"))
-            model = request.model or await ls.tools.resolve_default_model_name(named)
+            model = request.model or await ls.tools.resolve_default_model_name(
+                named, ls.preferences_for(request.uri)
+            )
         except OllamaError as error:
             ls.show_error(error)
             raise request_failed(error) from error
-        pulled = await _model_ready(ls, model)
+        pulled = await _model_ready(ls, model, request.uri)
         if pulled is not None:
             return to_wire(
                 GenerateResult(model, "", None, None, None, pulled.cancelled, error=pulled.error)

@@ -24,14 +24,15 @@ log = logging.getLogger(__name__)
 async def complete(
     server: OllamaLanguageServer, params: types.InlineCompletionParams
 ) -> types.InlineCompletionList | None:
-    settings = server.settings.inline_completion
     uri, position = params.text_document.uri, params.position
+    settings = server.settings_for(uri).inline_completion
     if not settings.enable or slot_under_cursor(server, uri, position) is not None:
         return None
     await asyncio.sleep(settings.debounce_ms / 1000)
     tools = server.tools
     named = models_named_in_workspace(server, ("autocomplete",))
-    model = settings.model or await tools.resolve_default_model_name(named)
+    preferences = server.preferences_for(uri)
+    model = settings.model or await tools.resolve_default_model_name(named, preferences)
     capabilities = await tools.get_supported_capabilities(model)
     document = server.workspace.get_text_document(uri)
     context = context_around(document, position, context_lines=settings.context_lines)
@@ -46,7 +47,7 @@ async def complete(
         await _say_once_that_fim_is_missing(server, model)
         request.update(prompt=context.prefix, raw=True)
     text_parts: list[str] = []
-    async with tools.generate(model, **request) as stream:
+    async with tools.generate(model, preferences, **request) as stream:
         async for chunk in stream:
             text_parts.append(chunk.text)
     text = "".join(text_parts)

@@ -98,6 +98,7 @@ def register(server: OllamaLanguageServer) -> None:
     async def initialized(ls: OllamaLanguageServer, params: types.InitializedParams) -> None:
         ls.started = True
         await ls.attach_tools()
+        ls.initialized.emit()
         ls.spawn(_poll(ls), name="status-poll")
 
     @server.feature(STATUS_METHOD)
