@@ -150,3 +150,51 @@ def test_operation_registry_cancels_by_id_kind_request_or_all():
     assert registry.cancel("generate") == 2
     registry.remove(pull)  # type: ignore[arg-type]
     assert registry.cancel() == 2
+
+
+class _EditorThatNeverReports:
+    """Applies every edit and never sends the didChange for it (a slow or odd client)."""
+
+    client_capabilities = types.ClientCapabilities()
+
+    def __init__(self, uri: str, text: str) -> None:
+        from pygls.workspace import Workspace
+
+        self.workspace = Workspace(None)
+        self.workspace.put_text_document(
+            types.TextDocumentItem(uri=uri, language_id="markdown", version=1, text=text)
+        )
+
+    async def workspace_apply_edit_async(self, params):
+        return types.ApplyWorkspaceEditResult(applied=True)
+
+
+class _Operation:
+    def __init__(self) -> None:
+        self.cancel_event = asyncio.Event()
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancel_event.is_set()
+
+    def cancel(self) -> None:
+        self.cancel_event.set()
+
+
+async def test_a_cancel_ends_the_wait_for_the_editors_report_of_our_edit(monkeypatch):
+    from ollama_ls.lsp import generate
+
+    monkeypatch.setattr(generate, "OWN_EDIT_GRACE", 3600.0)  # only a cancel can end the wait
+    uri = "file:///notes.md"
+    request = parse_request([{"uri": uri, "position": {"line": 0, "character": 5}}])
+    generation = generate.Generation(_EditorThatNeverReports(uri, "Hello\n"), request, "m")
+    generation.operation = _Operation()
+    at = types.Position(line=0, character=5)
+    writing = asyncio.ensure_future(generation._apply(types.Range(start=at, end=at), " there"))
+    await asyncio.sleep(0.05)
+    assert not writing.done()  # waiting for the editor's didChange
+    generation.operation.cancel()
+    assert await asyncio.wait_for(writing, 5.0) is True
+    assert generation.region.end == types.Position(line=0, character=11)
+    # Once cancelled, a further edit does not wait at all.
+    assert await asyncio.wait_for(generation._apply(types.Range(start=at, end=at), "!"), 5.0)

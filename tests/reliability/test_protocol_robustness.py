@@ -103,6 +103,21 @@ def test_end_of_input_exits_cleanly():
     assert b"Traceback" not in raw.stderr
 
 
+def test_shutdown_right_after_initialized_answers_and_exits_cleanly():
+    """Shutdown cancels the handlers still running (initialized's own work among them), and
+    each one cancelled leaves pygls' table while pygls walks it."""
+    for _ in range(3):
+        raw = RawServer()
+        msg_id = raw.request("initialize", {"processId": None, "rootUri": None, "capabilities": {}})
+        raw.notify("initialized", {})
+        answer = raw.call("shutdown")
+        raw.notify("exit")
+        assert raw.response(msg_id) is not None
+        assert answer is not None and "error" not in answer, answer
+        assert raw.proc.wait(10) == 0
+        assert b"Traceback" not in raw.stderr and b"changed size" not in raw.stderr
+
+
 def test_handled_notifications_leave_no_future_behind():
     """pygls 2.1.1 keeps one future per handled notification (docs/pygls-request-futures-leak.md):
     counted in process, where the table can be read."""

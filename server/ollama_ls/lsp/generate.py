@@ -38,6 +38,8 @@ GENERATE = "ollama.generate"
 FLUSH_INTERVAL = 0.03
 FLUSH_SIZE = 200
 MAX_EDIT_RETRIES = 5
+# How long to wait for the editor's didChange of our own edit after it said the edit applied.
+OWN_EDIT_GRACE = 2.0
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,7 @@ class Generation:
         self.own_edit_seen = asyncio.Event()
         self.stop_reason: str | None = None
         self._flush_task: asyncio.Future[None] | None = None
+        self.operation: Operation | None = None
 
     # -- following the document ---------------------------------------------------------------
 
@@ -159,7 +162,8 @@ class Generation:
     def _stop(self, reason: str) -> None:
         if self.stop_reason is None:
             self.stop_reason = reason
-            self.operation.cancel()
+            if self.operation is not None:
+                self.operation.cancel()
 
     # -- writing ------------------------------------------------------------------------------
 
@@ -229,13 +233,26 @@ class Generation:
         if not result.applied:
             self.own_edit = None
             return False
-        if self.own_edit is not None:
-            try:  # the editor's didChange normally arrives before its reply; allow for late ones
-                await asyncio.wait_for(self.own_edit_seen.wait(), 2.0)
-            except asyncio.TimeoutError:
-                self.region.end = end_after_insert(target.start, text)
-                self.own_edit = None
+        if self.own_edit is not None and not await self._own_edit_reported():
+            self.region.end = end_after_insert(target.start, text)
+            self.own_edit = None
         return True
+
+    async def _own_edit_reported(self) -> bool:
+        """The editor's didChange normally arrives before its reply; allow OWN_EDIT_GRACE for
+        a late one, but not once the user has cancelled: then the generation ends at once."""
+        operation = self.operation
+        if operation is not None and operation.cancelled:
+            return self.own_edit_seen.is_set()
+        waits = [asyncio.ensure_future(self.own_edit_seen.wait())]
+        if operation is not None:
+            waits.append(asyncio.ensure_future(operation.cancel_event.wait()))
+        try:
+            await asyncio.wait(waits, timeout=OWN_EDIT_GRACE, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for wait in waits:
+                wait.cancel()
+        return self.own_edit_seen.is_set()
 
     # -- the run ------------------------------------------------------------------------------
 

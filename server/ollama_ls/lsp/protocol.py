@@ -125,9 +125,19 @@ def _custom_params_problem(method: str, params: Any) -> str | None:
     return None
 
 
+class _FutureTable(dict):
+    """pygls' table of running handlers. Its `shutdown` cancels them while iterating the table,
+    and a cancelled future's done callback (`forget` below) removes its entry at once: iterate
+    a snapshot."""
+
+    def items(self):  # type: ignore[override]
+        return list(super().items())
+
+
 class OllamaProtocol(LanguageServerProtocol):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._request_futures = _FutureTable()
         self._initialize_answered = False
 
     # -- decoding ---------------------------------------------------------------------------
