@@ -604,8 +604,8 @@ def first_token_timed_out(
     return FirstTokenTimedOut(
         f"No answer from {name} within {waited:g} s on {endpoint}: the model may still be "
         "loading into memory", model=model, server=server,
-        suggestion="A cold model can take minutes to load from a slow disk: retry (it keeps "
-        f"loading), or raise the first-token timeout: {knob('first_token_timeout', audience)}.",
+        suggestion="A model that is not loaded yet can take minutes to load from a slow disk: "
+        f"retry, or raise the first-token timeout: {knob('first_token_timeout', audience)}.",
     )
 
 
