@@ -280,7 +280,11 @@ export function describeStatus(state: StatusState, now: number = Date.now()): St
  * ended well. A failure or a stop was already shown by the server (window/showMessage).
  */
 export function generationMessage(result: GenerateResult): string {
-    if (result.error) return '$(error) Ollama: generation failed';
+    if (result.error) {
+        // The server's Unauthorized error for a cloud model (server/ollama_ls/client/errors.py).
+        if (/^Not signed in to Ollama Cloud/.test(result.error)) return '$(error) Ollama: cloud model: run `ollama signin` where Ollama runs';
+        return '$(error) Ollama: generation failed';
+    }
     if (result.cancelled) return '$(debug-stop) Ollama: generation cancelled';
     if (result.stopped) return `$(warning) Ollama: generation stopped: ${result.stopped}`;
     if (typeof result.evalCount === 'number') {

@@ -240,3 +240,12 @@ test('a reachable status with a suggestion (localhost refused, 127.0.0.1 answere
     assert.match(view.tooltip, /\$\(lightbulb\) Ollama answers at http:\/\/127\\\.0\\\.0\\\.1:11434/);
     assert.doesNotMatch(describeStatus(applyStatus(running(), connected)).tooltip, /lightbulb/);
 });
+
+test('a cloud model that is not signed in says to sign in, in the status bar message too', () => {
+    const failed: GenerateResult = {
+        model: 'gpt-oss:120b-cloud', text: '', evalCount: null, tokensPerSecond: null, timeToFirstTokenMs: null, cancelled: false,
+        error: 'Not signed in to Ollama Cloud: gpt-oss:120b-cloud is a cloud model (unauthorized)\nModel: gpt-oss:120b-cloud\nOllama Cloud models run on ollama.com …',
+    };
+    assert.equal(generationMessage(failed), '$(error) Ollama: cloud model: run `ollama signin` where Ollama runs');
+    assert.equal(generationMessage({ ...failed, error: 'boom' }), '$(error) Ollama: generation failed');
+});
