@@ -202,7 +202,7 @@ class _Context:
     audience: Audience = "python"
 
     def say(self, python: str, editor: str | None = None, cli: str | None = None) -> str:
-        """The advice for this context's reader (editor and cli default to python's)."""
+        """The advice for this context's reader (cli defaults to editor's, editor to python's)."""
         if self.audience == "cli" and cli is not None:
             return cli
         if self.audience != "python" and editor is not None:
@@ -334,6 +334,10 @@ _CAPABILITY_HINTS_EDITOR = {
     "(the inlineCompletion.model setting).",
     "thinking": "Set the think setting to false, or pick a thinking model (e.g. qwen3).",
 }
+_CAPABILITY_HINTS_CLI = {
+    "insert": "Pick a model with fill-in-the-middle support (e.g. qwen2.5-coder).",
+    "thinking": "Pick a thinking model (e.g. qwen3).",
+}
 
 _CAPABILITY_HINTS = {
     "generate": "This model cannot generate text (is it an embedding model?); pick a chat model.",
@@ -353,6 +357,7 @@ def _capability(c, m, extra):
     return CapabilityUnsupported(
         f"{name} does not support {capability}", capability=capability, **c.fields(model=name),
         suggestion=(c.audience == "editor" and _CAPABILITY_HINTS_EDITOR.get(capability))
+        or (c.audience == "cli" and _CAPABILITY_HINTS_CLI.get(capability))
         or _CAPABILITY_HINTS.get(capability, f"Pick a model that supports {capability}."),
     )
 
@@ -434,9 +439,10 @@ def _unauthorized(c, m, extra):
                         suggestion=hint)
 
 
-def _invalid_request(hint: str, editor: str | None = None):
+def _invalid_request(hint: str, editor: str | None = None, cli: str | None = None):
     def build(c, m, extra):
-        return InvalidRequest(c.message, **c.fields(), suggestion=c.say(hint, editor=editor))
+        return InvalidRequest(c.message, **c.fields(),
+                              suggestion=c.say(hint, editor=editor, cli=cli))
 
     return build
 
@@ -485,6 +491,11 @@ _KEEP_ALIVE_HINT_EDITOR = (
 )
 _THINK_HINT = 'Use think=True, think=False or one of "low", "medium", "high", "max".'
 _THINK_HINT_EDITOR = 'Set the think setting to true, false, "low", "medium" or "high".'
+_THINK_HINT_CLI = 'think is true, false or one of "low", "medium", "high", "max".'
+_KEEP_ALIVE_HINT_CLI = (
+    'keep_alive is seconds (e.g. 300) or a duration with a unit (e.g. "5m", "1h"); '
+    "a negative value keeps the model loaded."
+)
 _NAME = r"(?P<name>\"(?:[^\"\\]|\\.)*\"|'[^']*')"
 
 _RULES: list[tuple[Callable, Callable]] = [
@@ -504,11 +515,11 @@ _RULES: list[tuple[Callable, Callable]] = [
     (_message(r"rate limit exceeded"), _busy),
     (_message(r"request canceled$"), _canceled),
     (_message(r'invalid think value|think must be a boolean or string'),
-     _invalid_request(_THINK_HINT, _THINK_HINT_EDITOR)),
+     _invalid_request(_THINK_HINT, _THINK_HINT_EDITOR, _THINK_HINT_CLI)),
     (_message(r"top_logprobs must be between 0 and 20"),
      _invalid_request("Use top_logprobs between 0 and 20.")),
     (_message(r"time: (?:missing unit|invalid duration|unknown unit)|Unsupported type: '"),
-     _invalid_request(_KEEP_ALIVE_HINT, _KEEP_ALIVE_HINT_EDITOR)),
+     _invalid_request(_KEEP_ALIVE_HINT, _KEEP_ALIVE_HINT_EDITOR, _KEEP_ALIVE_HINT_CLI)),
     (_message(r'option "(?P<option>[^"]+)" must be of'), _option_type),
     (_message(r"raw mode does not support template, system, or context"),
      _invalid_request("With raw=True, send no system, template or context.")),
