@@ -3,6 +3,9 @@ with the thinking part counted as the chunks that carried thinking."""
 
 from __future__ import annotations
 
+import pytest
+
+from ollama_ls.client import OllamaError
 from ollama_ls.facade import OllamaEditorTools, ToolsConfig
 
 
@@ -46,9 +49,7 @@ async def test_a_generation_closed_early_or_failed_leaves_the_last_one(emulator)
             async for _ in stream:
                 break  # the user stopped it
         emulator.faults.error_line(after_chunks=1)
-        try:
+        with pytest.raises(OllamaError):
             await run(tools, "llama3.2")
-        except Exception:
-            pass
         await tools.warm_up("llama3.2")  # a load is no generation
         assert tools.last_generation is first
