@@ -19,7 +19,8 @@ STATE = web.AppKey("emulator_state", EmulatorState)
 CLOUD_DISABLED = "ollama cloud is disabled: remote model is unavailable"
 # What Ollama answers for a cloud model while it is not signed in to ollama.com (routes.go: the
 # remote's AuthorizationError becomes 401 {"error":"unauthorized","signin_url":...}).
-SIGNIN_URL = "https://ollama.com/connect?name=emulator&key=c3NoLWVkMjU1MTkgQUFBQUMzTnphQzFsWkRJMU5URTVBQUFBSUVtdWxhdG9y"
+SIGNIN_URL = ("https://ollama.com/connect?name=emulator"
+              "&key=c3NoLWVkMjU1MTkgQUFBQUMzTnphQzFsWkRJMU5URTVBQUFBSUVtdWxhdG9y")
 
 
 def state_of(request: web.Request) -> EmulatorState:
