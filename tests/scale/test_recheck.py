@@ -71,6 +71,9 @@ class _Server:
         self.published: list = []
         self._tasks: set = set()
 
+    def settings_for(self, uri):
+        return self.settings
+
     def spawn(self, coroutine, name=None):
         task = asyncio.get_running_loop().create_task(coroutine, name=name)
         self._tasks.add(task)
