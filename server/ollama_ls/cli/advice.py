@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ollama_ls.client import OllamaError
-from ollama_ls.client.errors import AUDIENCES, KNOBS
+from ollama_ls.client import AUDIENCES, KNOBS, OllamaError
 
 _USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://)[^/?#@\s\"'<>]+@")
 

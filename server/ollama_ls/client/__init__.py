@@ -6,6 +6,8 @@ Knows nothing of LSP. See docs/client.md.
 from .client import OllamaClient
 from .config import ClientConfig
 from .errors import (
+    AUDIENCES,
+    KNOBS,
     CapabilityUnsupported,
     CloudModelUnavailable,
     ConfigurationError,
@@ -50,7 +52,9 @@ from .wire import (
 )
 
 __all__ = [
+    "AUDIENCES",
     "DEFAULT_BASE_URL",
+    "KNOBS",
     "CallMetrics",
     "CapabilityUnsupported",
     "ChatChunk",
