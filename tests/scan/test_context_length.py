@@ -42,8 +42,7 @@ models:
 def test_continue_default_completion_options_go_with_the_entry_model():
     assert found(CONTINUE_YAML, FileKind.YAML) == [
         ("contextLength", "65536", "llama3.2"),
-        # beside a model that is not Ollama's: found, but with no model to check it against
-        ("contextLength", "200000", None),
+        # the anthropic entry's 200000 is not Ollama's: not taken
     ]
 
 
@@ -113,9 +112,13 @@ def test_modelfile_parameter_num_ctx_goes_with_from():
     assert found(from_file, FileKind.MODELFILE) == [("num_ctx", "4096", None)]
 
 
-def test_a_context_key_far_from_any_model_is_not_taken_for_one():
-    text = "server:\n  context_length: 999999\nllm:\n  provider: ollama\n  model: llama3.2\n"
-    assert found(text, FileKind.YAML) == [("context_length", "999999", None)]
+def test_a_context_key_far_from_any_ollama_model_is_someone_elses():
+    text = (
+        "server:\n  context_length: 999999\n  context_window: auto\n"
+        "llm:\n  provider: ollama\n  model: llama3.2\n"
+        "hosted:\n  provider: openai\n  model: gpt-4o\n  context_window: big\n"
+    )
+    assert found(text, FileKind.YAML) == []
     assert check_document(text, FileKind.YAML, ["llama3.2:latest"], {},
                           context_maxima={model_key("llama3.2"): 131072}) == []  # fmt: skip
 

@@ -195,8 +195,8 @@ def context_settings(
     disabled: Collection[str] = (),
     incremental: IncrementalParser | None = None,
 ) -> list[ContextSetting]:
-    """Every context-length setting (`num_ctx`, `contextLength`, ...) beside an Ollama model,
-    or with no model when none is beside it, in document order. Same arguments as `scan`; the
+    """Every context-length setting (`num_ctx`, `contextLength`, ...) beside an Ollama model (and
+    every Modelfile `PARAMETER num_ctx`, `model` None when `FROM` is a file), in document order. Same arguments as `scan`; the
     parse is shared with it (a scan of the same text just before costs nothing more)."""
     data = encode(text)
     index = LineIndex(data)

@@ -2,8 +2,9 @@
 
 A value counts when it sits in the same mapping as a model-name slot the rules found, or in the
 obvious options object under it (`options`, Continue's `defaultCompletionOptions`, aider's
-`extra_params`, ...), or at a known tool's own key path (known_tools.py `context`). Nothing
-else is taken: a `context_length` far from any Ollama model is someone else's setting.
+`extra_params`, ...); a known tool's own key paths (known_tools.py `context`) add keys. Nothing
+else is taken: a `context_length` far from any Ollama model is someone else's setting. In a
+Modelfile every `PARAMETER num_ctx` is Ollama's, with or without a model in `FROM`.
 
 Pure, like the rest of the scanner: the model's maximum is the caller's business.
 """
@@ -115,7 +116,7 @@ class _Walk:
             keys = (*path, key)
             if is_context_key(key) or any(parts_match(p, keys) for p in self.tool_paths):
                 scalar = _as_scalar(value)
-                if scalar is not None:
+                if scalar is not None and model is not None:  # beside no Ollama model: not ours
                     self.out.append(ContextFound(str(key), scalar, model))
                 continue
             if isinstance(value, Mapping):
