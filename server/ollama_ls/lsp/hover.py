@@ -87,7 +87,7 @@ async def _context_hover(
     if found is None:
         return None
     document, kind = found
-    settings = ls.settings
+    settings = ls.settings_for(uri)
     setting = context_at(
         document.source, kind, position.line, position.character,
         settings.model_keys, uri, settings.scan.disable,
