@@ -12,7 +12,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from ollama_ls.modelname import ModelRefError, parse_name, strip_source_suffix, model_key
+from ollama_ls.modelname import (
+    CLOUD_SIGN_IN,
+    ModelRefError,
+    model_key,
+    parse_name,
+    strip_source_suffix,
+)
 from ollama_ls.scan import (
     ContextSetting, FileKind, Slot, context_settings, limit_problem, modelfile, scan,
 )  # fmt: skip
@@ -133,8 +139,8 @@ def check_slot(
             slot.range,
             "warning",
             CLOUD_MODEL_NOT_PULLED,
-            f"`{name}` is an Ollama Cloud model and {server} does not list it. Sign in with "
-            f"`ollama signin`, then run: ollama pull {name}",
+            f"`{name}` is an Ollama Cloud model and {server} does not list it. "
+            f"{CLOUD_SIGN_IN}, then run: ollama pull {name}",
             name,
         )
     if source == "local":

@@ -116,6 +116,14 @@ def strip_source_suffix(raw: str) -> tuple[str, str | None]:
     return value, source
 
 
+# What to do about a cloud model the server cannot use yet: one wording for hover, diagnostics,
+# generation errors and the CLI.
+CLOUD_SIGN_IN = (
+    "Ollama Cloud models run on ollama.com and need the Ollama server signed in: run "
+    "`ollama signin` on the machine that runs Ollama"
+)
+
+
 def is_cloud_name(name: str) -> bool:
     """`gpt-oss:120b-cloud`, `kimi-k2:cloud`: a model Ollama runs on ollama.com."""
     try:

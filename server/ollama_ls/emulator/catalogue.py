@@ -63,6 +63,9 @@ class CatalogueModel:
     shared_blobs_with: str = ""  # a model whose license and params blobs this one reuses
     modified_ns: int = 0
     layers: list[Layer] = field(default_factory=list)
+    # A pulled cloud model (`gpt-oss:20b-cloud`): /api/tags and /api/show name where it runs.
+    remote_model: str = ""
+    remote_host: str = ""
 
     def __post_init__(self) -> None:
         self.architecture = self.architecture or self.family

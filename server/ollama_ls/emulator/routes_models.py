@@ -37,6 +37,9 @@ async def tags(request: web.Request) -> web.Response:
             "digest": model.manifest_digest,
             "details": model.details(),
         }
+        if model.remote_model:
+            entry["remote_model"] = model.remote_model
+            entry["remote_host"] = model.remote_host
         if model.capabilities:
             entry["capabilities"] = list(model.capabilities)
         entries.append(entry)

@@ -44,6 +44,9 @@ class ModelSummary:
     quantization: str = ""
     capabilities: tuple[str, ...] = ()
     context_length: int | None = None
+    # An Ollama Cloud model (a `-cloud`/`:cloud` name, or listed with a remote host): runs on
+    # ollama.com, needs the server signed in.
+    cloud: bool = False
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ollama_ls.facade.models import ModelSummary, RunningModelInfo
+from ollama_ls.modelname import is_cloud_name
 
 
 def running_info(model: Any) -> RunningModelInfo:
@@ -32,6 +33,7 @@ def summary(model: Any) -> ModelSummary:
         quantization=details.quantization_level or "" if details else "",
         capabilities=tuple(model.capabilities or ()),
         context_length=getattr(details, "context_length", None) if details else None,
+        cloud=is_cloud_name(model.name) or bool(model.remote_host or model.remote_model),
     )
 
 

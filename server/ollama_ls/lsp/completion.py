@@ -10,7 +10,7 @@ from ollama_ls.lsp.core import OllamaLanguageServer
 from ollama_ls.lsp.client_capabilities import supports_completion_resolve
 from ollama_ls.lsp.markup import completion_takes_markdown, markup
 from ollama_ls.findings import installed_index
-from ollama_ls.modelname import model_key
+from ollama_ls.modelname import CLOUD_SIGN_IN, model_key
 from ollama_ls.scan import FileKind, Slot, modelfile
 from ollama_ls.facade import ModelSummary, pullable_suggestions
 from ollama_ls.facade.pull_tracker import format_bytes
@@ -38,6 +38,8 @@ INLINE_DOCUMENTATION_UP_TO = 25
 
 def _installed_documentation(model: ModelSummary) -> str:
     facts = [model.family and f"family: {model.family}"]
+    if model.cloud:
+        facts.insert(0, f"Ollama Cloud model. {CLOUD_SIGN_IN}.")
     facts.append(f"capabilities: {', '.join(model.capabilities) or 'unknown'}")
     if model.context_length:
         facts.append(f"context length: {model.context_length:,}")
@@ -54,8 +56,10 @@ def _pullable_documentation(entry: dict) -> str:
 def installed_item(
     model: ModelSummary, slot: Slot, rank: int, markdown: bool = True, inline: bool = True
 ) -> types.CompletionItem:
+    # A cloud model is not on disk: say where it runs instead of a size.
+    where = "Ollama Cloud" if model.cloud else format_bytes(model.size)
     detail = " · ".join(
-        part for part in (model.parameter_size, model.quantization, format_bytes(model.size)) if part
+        part for part in (model.parameter_size, model.quantization, where) if part
     )
     return types.CompletionItem(
         label=model.name,

@@ -9,6 +9,7 @@ from ollama_ls.client import ModelNotFound, OllamaError
 from ollama_ls.lsp.documents import config_document, slot_under_cursor, to_lsp_range
 from ollama_ls.lsp.core import OllamaLanguageServer
 from ollama_ls.lsp.markup import hover_takes_markdown, markup
+from ollama_ls.modelname import CLOUD_SIGN_IN
 from ollama_ls.scan import ContextSetting, Slot, context_at, tool_of_file
 from ollama_ls.facade import ModelDetails
 from ollama_ls.facade.pull_tracker import format_bytes
@@ -22,7 +23,7 @@ def details_markdown(details: ModelDetails) -> str:
         if details.loaded_until:
             loaded += f", unloads at {details.loaded_until[:19].replace('T', ' ')}"
     if details.cloud:
-        loaded = "**Ollama Cloud model**: runs on ollama.com (sign in with `ollama signin`)"
+        loaded = f"**Ollama Cloud model**. {CLOUD_SIGN_IN}."
     context = f"{details.context_length:,} max" if details.context_length else ""
     if details.loaded_context_length:
         context += f", running with {details.loaded_context_length:,}"
