@@ -84,6 +84,34 @@ async def test_single_flight_propagates_errors_to_every_caller():
     assert all(isinstance(result, RuntimeError) for result in results)
 
 
+async def test_single_flight_failure_with_every_caller_cancelled_is_not_left_unread():
+    import gc
+
+    flight = SingleFlight()
+    release = asyncio.Event()
+    unread: list[dict] = []
+    loop = asyncio.get_running_loop()
+    loop.set_exception_handler(lambda _loop, context: unread.append(context))
+
+    async def broken() -> None:
+        await release.wait()
+        raise RuntimeError("server gone")
+
+    caller = asyncio.create_task(flight.do("k", broken))
+    await asyncio.sleep(0)
+    caller.cancel()
+    await asyncio.sleep(0)
+    release.set()
+    for _ in range(5):
+        await asyncio.sleep(0)
+    del caller
+    gc.collect()  # an unread task exception is reported when the task is collected
+    await asyncio.sleep(0)
+    loop.set_exception_handler(None)
+    assert not flight.in_flight("k")
+    assert [c for c in unread if "never retrieved" in c.get("message", "")] == []
+
+
 def test_pull_tracker_never_goes_back_when_layers_are_announced():
     clock = FakeClock()
     tracker = PullTracker(clock=clock)

@@ -23,7 +23,15 @@ class SingleFlight:
             return await asyncio.shield(existing)
         task = asyncio.ensure_future(call())
         self._in_flight[key] = task
-        task.add_done_callback(lambda _: self._in_flight.pop(key, None))
+
+        def done(finished: asyncio.Future[Any]) -> None:
+            self._in_flight.pop(key, None)
+            # Every caller may have been cancelled meanwhile: the failure is then nobody's to
+            # read, and asyncio would log "Task exception was never retrieved".
+            if not finished.cancelled():
+                finished.exception()
+
+        task.add_done_callback(done)
         return await asyncio.shield(task)
 
     def in_flight(self, key: Hashable) -> bool:
