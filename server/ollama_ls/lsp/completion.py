@@ -9,7 +9,7 @@ from ollama_ls.lsp.documents import config_document, slot_under_cursor, to_lsp_r
 from ollama_ls.lsp.core import OllamaLanguageServer
 from ollama_ls.lsp.client_capabilities import supports_completion_resolve
 from ollama_ls.lsp.markup import completion_takes_markdown, markup
-from ollama_ls.findings import installed_index
+from ollama_ls.findings import installed_index, suits
 from ollama_ls.modelname import CLOUD_SIGN_IN, model_key
 from ollama_ls.scan import FileKind, Slot, modelfile
 from ollama_ls.facade import ModelSummary, pullable_suggestions
@@ -106,17 +106,6 @@ def _matches(name: str, prefix: str) -> int:
     return 1 if prefix in name else 2
 
 
-def fits_kind(capabilities: tuple[str, ...], kind: str) -> bool:
-    """Whether a model with these capabilities suits a slot of this kind (unknown: it may)."""
-    if not capabilities or kind == "any":
-        return True
-    if kind == "embedding":
-        return "embedding" in capabilities
-    if kind == "autocomplete":
-        return "insert" in capabilities
-    return "completion" in capabilities  # chat
-
-
 def without_duplicates(models: list[ModelSummary], prefix: str = "") -> list[ModelSummary]:
     """One name per digest (`llama3.2:3b` and `llama3.2:latest` are often the same model): the
     one that matches what was typed, else the `latest` tag, else the first. Order kept."""
@@ -142,7 +131,7 @@ def rank_installed(
     order = {model.name: i for i, model in enumerate(unique)}
     return sorted(
         unique,
-        key=lambda m: (_matches(m.name, prefix), not fits_kind(m.capabilities, kind), order[m.name]),
+        key=lambda m: (_matches(m.name, prefix), not suits(m.capabilities, kind), order[m.name]),
     )
 
 
