@@ -13,12 +13,27 @@ from ollama_ls.cli.bundle import use_bundled_native
 use_bundled_native()  # before anything imports pydantic-core or tree-sitter
 
 from ollama_ls import __version__  # noqa: E402
-from ollama_ls.scan import RULE_IDS  # noqa: E402
 
 HOST_HELP = (
     "the Ollama server, as a URL (https://ollama.example.com) or in OLLAMA_HOST form "
     "(127.0.0.1:11434, :11434, example.com); default: OLLAMA_HOST, else http://127.0.0.1:11434"
 )
+
+
+class _RulesHelpFormatter(argparse.HelpFormatter):
+    """Names the rules in `check --help` only when help is shown: the scanner they come from
+    takes ~50 ms to import, which `serve` does not pay before answering `initialize`."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = super()._get_help_string(action)
+        if text and _RULES in text:
+            from ollama_ls.scan import RULE_IDS
+
+            text = text.replace(_RULES, ", ".join(sorted(RULE_IDS)))
+        return text
+
+
+_RULES = "{rule ids}"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -115,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser(
         "check",
+        formatter_class=_RulesHelpFormatter,
         help="check model names in config files (for CI)",
         description="Check the Ollama model names in config files, as the editor does. "
         "Directories are walked (what .gitignore ignores, node_modules, .venv and .git are "
@@ -125,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument(
         "--disable", action="append", default=[], metavar="RULE",
-        help="switch a tool's rules or a rule off: " + ", ".join(sorted(RULE_IDS)),
+        help="switch a tool's rules or a rule off: " + _RULES,
     )  # fmt: skip
     check.add_argument(
         "--exclude", action="append", default=[], metavar="GLOB",
@@ -150,6 +166,8 @@ def usage_problem(args: argparse.Namespace) -> str | None:
             if isinstance(item, str) and not _is_utf8(item):
                 shown = name.replace("_", "-")
                 return f"the {shown} argument is not valid UTF-8 text"
+    if args.command == "serve" and not os.environ.get("OLLAMA_HOST", "").strip():
+        return None  # nothing to check: not worth importing the client before `initialize`
     from ollama_ls.cli.advice import redact
     from ollama_ls.client import host as ollama_host
 

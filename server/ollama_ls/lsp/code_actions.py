@@ -11,25 +11,12 @@ from typing import Any
 
 from lsprotocol import types
 
-from ollama_ls.client import OllamaError
-from ollama_ls.facade import pullable_suggestions
-from ollama_ls.facade.recommend import model_purposes
-from ollama_ls.findings import (
-    CONTEXT_LENGTH_TOO_LARGE,
-    INVALID_MODEL_NAME,
-    MODEL_NOT_INSTALLED,
-    TAG_MISMATCH,
-    closest_installed,
-    kind_conflict,
-    suits,
-)
 from ollama_ls.lsp.core import OllamaLanguageServer
 from ollama_ls.lsp.documents import slot_under_cursor
 from ollama_ls.lsp.payloads import DIAGNOSTIC_SOURCE as SOURCE
 from ollama_ls.modelname import model_key
 
 PULL_COMMAND = "ollama.pull"
-FIXABLE = {MODEL_NOT_INSTALLED, TAG_MISMATCH, INVALID_MODEL_NAME, CONTEXT_LENGTH_TOO_LARGE}
 
 
 def _data(diagnostic: types.Diagnostic) -> dict[str, Any]:
@@ -84,6 +71,16 @@ def actions_for(
     """The quick fixes of one diagnostic. `kind` is what the setting expects (the slot's kind);
     `capabilities` (installed name -> capabilities) and `purposes` (model -> purpose) tell which
     models suit it: no other model is offered."""
+    from ollama_ls.facade import pullable_suggestions
+    from ollama_ls.findings import (
+        CONTEXT_LENGTH_TOO_LARGE,
+        MODEL_NOT_INSTALLED,
+        TAG_MISMATCH,
+        closest_installed,
+        kind_conflict,
+        suits,
+    )
+
     if diagnostic.code == CONTEXT_LENGTH_TOO_LARGE:
         return _context_fix(uri, diagnostic)
     data = _data(diagnostic)
@@ -148,11 +145,22 @@ def register(server: OllamaLanguageServer) -> None:
     async def code_action(
         ls: OllamaLanguageServer, params: types.CodeActionParams
     ) -> list[types.CodeAction] | None:
+        from ollama_ls.client import OllamaError
+        from ollama_ls.facade.recommend import model_purposes
+        from ollama_ls.findings import (
+            CONTEXT_LENGTH_TOO_LARGE,
+            INVALID_MODEL_NAME,
+            MODEL_NOT_INSTALLED,
+            TAG_MISMATCH,
+        )
+
+        fixable = {MODEL_NOT_INSTALLED, TAG_MISMATCH, INVALID_MODEL_NAME, CONTEXT_LENGTH_TOO_LARGE}
+
         uri = params.text_document.uri
         ours = [
             d
             for d in params.context.diagnostics
-            if d.source == SOURCE and d.code in FIXABLE
+            if d.source == SOURCE and d.code in fixable
         ]
         if not ours:
             return None

@@ -8,12 +8,9 @@ from typing import Any
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 
-from ollama_ls.client import OllamaError
-from ollama_ls.facade.pull_tracker import PullTracker
 from ollama_ls.lsp.core import OllamaLanguageServer
 from ollama_ls.lsp.operations import Cancelled, Operation
 from ollama_ls.lsp.payloads import PullResult
-from ollama_ls.scan import file_kind_for, scan
 
 
 def first_argument(args: tuple[Any, ...]) -> dict[str, Any]:
@@ -41,6 +38,9 @@ def model_argument(server: OllamaLanguageServer, args: tuple[Any, ...]) -> str:
 
 async def pull_with_progress(server: OllamaLanguageServer, model: str) -> PullResult:
     """Pull a model showing one overall, monotone percentage; returns the command result."""
+    from ollama_ls.client import OllamaError
+    from ollama_ls.facade.pull_tracker import PullTracker
+
     tracker = PullTracker()
     async with Operation(server, "pull", f"Pulling {model}", model) as operation:
 
@@ -68,6 +68,8 @@ async def pull_with_progress(server: OllamaLanguageServer, model: str) -> PullRe
 
 def models_named_in_workspace(server: OllamaLanguageServer, kinds: tuple[str, ...]) -> list[str]:
     """Model names the open config files give for slots of `kinds`, as often as they appear."""
+    from ollama_ls.scan import file_kind_for, scan
+
     names: list[str] = []
     for uri, document in list(server.workspace.text_documents.items()):
         kind = file_kind_for(uri, getattr(document, "language_id", None))

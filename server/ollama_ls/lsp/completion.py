@@ -2,29 +2,30 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from lsprotocol import types
 
-from ollama_ls.client import OllamaError
 from ollama_ls.lsp.documents import config_document, slot_under_cursor, to_lsp_range
 from ollama_ls.lsp.core import OllamaLanguageServer
 from ollama_ls.lsp.client_capabilities import supports_completion_resolve
 from ollama_ls.lsp.markup import completion_takes_markdown, markup
-from ollama_ls.findings import installed_index, suits
 from ollama_ls.modelname import CLOUD_SIGN_IN, model_key
-from ollama_ls.scan import FileKind, Slot, modelfile
-from ollama_ls.facade import ModelSummary, pullable_suggestions
-from ollama_ls.facade.pull_tracker import format_bytes
-from ollama_ls.facade.hardware import GIB
+
+if TYPE_CHECKING:  # imported when first needed (issue 12: a fast `initialize`)
+    from ollama_ls.facade import ModelSummary
+    from ollama_ls.scan import Slot
 
 TRIGGER_CHARACTERS = [":", '"', "'", "=", " ", "/"]
-
-# Formats where a bare (unquoted) string is not a string.
-_NEEDS_QUOTES = (FileKind.JSON, FileKind.TOML)
 
 
 def slot_edit(slot: Slot, name: str) -> types.TextEdit:
     """Replace the whole value (tag included), adding quotes where the format needs them."""
-    text = f'"{name}"' if not slot.quoted and slot.file_kind in _NEEDS_QUOTES else name
+    from ollama_ls.scan import FileKind
+
+    # Formats where a bare (unquoted) string is not a string.
+    needs_quotes = slot.file_kind in (FileKind.JSON, FileKind.TOML)
+    text = f'"{name}"' if not slot.quoted and needs_quotes else name
     return types.TextEdit(range=to_lsp_range(slot.range), new_text=text)
 
 
@@ -56,6 +57,8 @@ def _pullable_documentation(entry: dict) -> str:
 def installed_item(
     model: ModelSummary, slot: Slot, rank: int, markdown: bool = True, inline: bool = True
 ) -> types.CompletionItem:
+    from ollama_ls.facade.pull_tracker import format_bytes
+
     # A cloud model is not on disk: say where it runs instead of a size.
     where = "Ollama Cloud" if model.cloud else format_bytes(model.size)
     detail = " · ".join(
@@ -76,6 +79,9 @@ def installed_item(
 def pullable_item(
     entry: dict, slot: Slot, rank: int, markdown: bool = True, inline: bool = True
 ) -> types.CompletionItem:
+    from ollama_ls.facade.hardware import GIB
+    from ollama_ls.facade.pull_tracker import format_bytes
+
     size = format_bytes(entry["size_gib"] * GIB)
     return types.CompletionItem(
         label=entry["name"],
@@ -126,6 +132,8 @@ def rank_installed(
     installed: list[ModelSummary], kind: str, prefix: str = ""
 ) -> list[ModelSummary]:
     """Matching what was typed first, then suiting the slot's kind, then newest first."""
+    from ollama_ls.findings import suits
+
     newest_first = sorted(installed, key=lambda model: model.modified_at, reverse=True)
     unique = without_duplicates(newest_first, prefix)
     order = {model.name: i for i, model in enumerate(unique)}
@@ -155,6 +163,10 @@ def _ranked(installed: list[ModelSummary], kind: str, prefix: str) -> list[Model
 async def model_completion(
     server: OllamaLanguageServer, slot: Slot, position: types.Position | None = None
 ) -> types.CompletionList:
+    from ollama_ls.client import OllamaError
+    from ollama_ls.facade import pullable_suggestions
+    from ollama_ls.findings import installed_index
+
     try:
         installed = await server.tools.list_available_models()
     except OllamaError:
@@ -190,6 +202,9 @@ async def resolve_item(
     server: OllamaLanguageServer, item: types.CompletionItem
 ) -> types.CompletionItem:
     """Fill in the documentation left out of a long list."""
+    from ollama_ls.client import OllamaError
+    from ollama_ls.facade import pullable_suggestions
+
     data = item.data if isinstance(item.data, dict) else {}
     markdown = completion_takes_markdown(server)
     if isinstance(name := data.get("installed"), str):
@@ -208,6 +223,8 @@ async def resolve_item(
 
 
 def modelfile_items(text: str, position: types.Position) -> list[types.CompletionItem]:
+    from ollama_ls.scan import modelfile
+
     context = modelfile.completion_context(text, position.line, position.character)
     if context == "instruction":
         return [
@@ -241,6 +258,8 @@ def register(server: OllamaLanguageServer) -> None:
     async def completion(
         ls: OllamaLanguageServer, params: types.CompletionParams
     ) -> types.CompletionList | None:
+        from ollama_ls.scan import FileKind
+
         found = config_document(ls, params.text_document.uri)
         if found is None:
             return None

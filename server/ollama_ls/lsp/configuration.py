@@ -11,20 +11,23 @@ from lsprotocol import types
 
 from ollama_ls.lsp.client_capabilities import can_pull_configuration
 from ollama_ls.lsp.core import OllamaLanguageServer
-from ollama_ls.lsp.settings import section_of
 
 log = logging.getLogger(__name__)
 
 
 def register(server: OllamaLanguageServer) -> None:
     @server.feature(types.INITIALIZE)
-    async def initialize(ls: OllamaLanguageServer, params: types.InitializeParams) -> None:
-        await ls.apply_settings(params.initialization_options or {}, initial=True)
+    def initialize(ls: OllamaLanguageServer, params: types.InitializeParams) -> None:
+        # Applied once the answer is written, before the next message (OllamaProtocol): the
+        # answer does not wait for the settings' imports and validation (issue 12).
+        ls.defer_initial_settings(params.initialization_options or {})
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     async def did_change_configuration(
         ls: OllamaLanguageServer, params: types.DidChangeConfigurationParams
     ) -> None:
+        from ollama_ls.lsp.settings import section_of
+
         section: dict[str, Any] | None = section_of(params.settings)
         if not section:
             # Clients that send no settings expect the server to ask for them.

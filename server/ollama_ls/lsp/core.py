@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -16,30 +17,29 @@ from ollama_ls.lsp.events import DocumentEvents
 from ollama_ls.lsp.folder_settings import FolderSettings, connection_differences, layered
 from ollama_ls.lsp.operations import OperationRegistry
 from ollama_ls.lsp.protocol import OllamaProtocol
-from ollama_ls.client import redact_text
-from ollama_ls.lsp.settings import (
-    IGNORE_PROJECT_SETTINGS_ENV,
-    TRUST_KEY,
-    Settings,
-    ignore_project_settings_from_env,
-    parse_settings,
-    restrict_to_project_safe,
-    section_of,
-)
-from ollama_ls.facade import OllamaEditorTools, Preferences
+
+# Kept off the path to the `initialize` answer (issue 12, docs/performance.md section 6): the
+# settings (pydantic), the facade and its HTTP client are imported when first needed, and the
+# initializationOptions are applied right after the answer is written (`apply_initial_settings`).
+if TYPE_CHECKING:
+    from ollama_ls.facade import OllamaEditorTools, Preferences
+    from ollama_ls.lsp.settings import Settings
 
 log = logging.getLogger(__name__)
+
+_NOTHING: Any = object()
 
 
 class OllamaLanguageServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("ollama-ls", __version__, protocol_cls=OllamaProtocol)
-        self.settings = Settings()  # the server's: initializationOptions and later pushes
+        self._settings: Settings | None = None  # the server's: initializationOptions, later pushes
         self.folder_settings = FolderSettings()  # each workspace folder's, pulled by scopeUri
         # Emitted after either changes: features that cache what settings decide redo it.
         self.settings_changed: Listeners[[]] = Listeners("settings")
         self.initialized: Listeners[[]] = Listeners("initialized")
-        self.tools = OllamaEditorTools(self.settings.tools_config())
+        self._tools: OllamaEditorTools | None = None  # built when first needed
+        self._initial_settings: Any = _NOTHING  # initializationOptions, until applied
         self._reported_problems: set[str] = set()
         self._tasks: set[asyncio.Task[Any]] = set()
         # Coroutines run for every tools object once the client is initialized, and again each
@@ -51,6 +51,31 @@ class OllamaLanguageServer(LanguageServer):
         self._section: dict[str, Any] = {}  # the server's `ollama` section, as applied
         self.operations = OperationRegistry()  # running pulls and generations
         self.document_events = DocumentEvents()
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            from ollama_ls.lsp.settings import Settings
+
+            self._settings = Settings()
+        return self._settings
+
+    @settings.setter
+    def settings(self, settings: Settings) -> None:
+        self._settings = settings
+
+    @property
+    def tools(self) -> OllamaEditorTools:
+        """The facade over the Ollama server the settings name (built on first use)."""
+        if self._tools is None:
+            from ollama_ls.facade import OllamaEditorTools
+
+            self._tools = OllamaEditorTools(self.settings.tools_config())
+        return self._tools
+
+    @tools.setter
+    def tools(self, tools: OllamaEditorTools) -> None:
+        self._tools = tools
 
     # -- background work --------------------------------------------------------------------
 
@@ -80,6 +105,22 @@ class OllamaLanguageServer(LanguageServer):
 
     # -- settings ---------------------------------------------------------------------------
 
+    def defer_initial_settings(self, raw: Any) -> None:
+        """The `initialize` handler: keep the initializationOptions for `apply_initial_settings`,
+        which runs once the answer is written and before any later message is handled."""
+        self._initial_settings = raw
+
+    def apply_initial_settings(self) -> None:
+        """Apply the initializationOptions kept by `defer_initial_settings` (once), then load
+        what the features import lazily, so the first requests do not pay for it."""
+        raw, self._initial_settings = self._initial_settings, _NOTHING
+        if raw is _NOTHING:
+            return
+        old_tools = self._apply_settings(raw, initial=True)
+        if old_tools is not None:  # started is False before `initialized`: nothing to attach
+            self.spawn(self._close_when_idle(old_tools), name="close old tools")
+        _load_feature_modules()
+
     async def apply_settings(self, raw: Any, *, initial: bool = False) -> None:
         """Settings from initializationOptions (`initial`) or a later change/pull.
 
@@ -88,6 +129,25 @@ class OllamaLanguageServer(LanguageServer):
         Untrusted sources (docs/reliability.md, "settings a project can set") keep only
         PROJECT_SAFE_KEYS; every other key keeps the user's own value.
         """
+        old_tools = self._apply_settings(raw, initial=initial)
+        if old_tools is not None:
+            if self.started:
+                await self.attach_tools()
+            # A pull or generation running on the old server finishes there.
+            self.spawn(self._close_when_idle(old_tools), name="close old tools")
+
+    def _apply_settings(self, raw: Any, *, initial: bool) -> OllamaEditorTools | None:
+        """`apply_settings` up to the new tools: the tools replaced, if any, to close."""
+        from ollama_ls.client import redact_text
+        from ollama_ls.facade import OllamaEditorTools
+        from ollama_ls.lsp.settings import (
+            TRUST_KEY,
+            Settings,
+            ignore_project_settings_from_env,
+            parse_settings,
+            section_of,
+        )
+
         if initial:
             section = section_of(raw)
             # Only the editor's own initializationOptions (or the environment) can say this.
@@ -99,12 +159,15 @@ class OllamaLanguageServer(LanguageServer):
         for problem in problems:
             self._report(problem)
         self._section = section_of(raw)
+
+        def tools_for(settings: Settings) -> OllamaEditorTools | None:
+            """New tools when the settings move the server elsewhere (or none were built)."""
+            if self._tools is None or self.settings.tools_config() != settings.tools_config():
+                return OllamaEditorTools(settings.tools_config())
+            return None
+
         try:
-            new_tools = (
-                OllamaEditorTools(settings.tools_config())
-                if self.settings.tools_config() != settings.tools_config()
-                else None
-            )
+            new_tools = tools_for(settings)
         except Exception as error:  # noqa: BLE001 - a setting must never stop the server
             log.warning("settings rejected: %s", type(error).__name__)
             self._report(
@@ -113,26 +176,26 @@ class OllamaLanguageServer(LanguageServer):
             )
             settings = Settings()
             try:
-                new_tools = (
-                    OllamaEditorTools(settings.tools_config())
-                    if self.settings.tools_config() != settings.tools_config()
-                    else None
-                )
+                new_tools = tools_for(settings)
             except Exception:  # noqa: BLE001 - e.g. a broken OLLAMA_HOST: keep what runs
                 log.warning("default settings rejected too; keeping the current ones")
-                return
+                return None
         self.settings = settings
         self.settings_changed.emit()
-        if new_tools is not None:
-            old_tools, self.tools = self.tools, new_tools
-            if self.started:
-                await self.attach_tools()
-            # A pull or generation running on the old server finishes there.
-            self.spawn(self._close_when_idle(old_tools), name="close old tools")
+        if new_tools is None:
+            return None
+        old_tools, self._tools = self._tools, new_tools
+        return old_tools
 
     def _project_safe_only(self, raw: Any) -> Any:
         """Settings from a source the user has not trusted: PROJECT_SAFE_KEYS only; every other
         key keeps the user's own value."""
+        from ollama_ls.lsp.settings import (
+            IGNORE_PROJECT_SETTINGS_ENV,
+            TRUST_KEY,
+            restrict_to_project_safe,
+        )
+
         trusted = getattr(self, "_trusted_section", None)
         raw, ignored = restrict_to_project_safe(raw, trusted)
         if ignored:
@@ -151,6 +214,12 @@ class OllamaLanguageServer(LanguageServer):
         Never raises; a bad value is reported once and its default used, as for the server's.
         The connection stays the server's: a folder that sets it differently is told so once.
         """
+        from ollama_ls.lsp.settings import (
+            ignore_project_settings_from_env,
+            parse_settings,
+            section_of,
+        )
+
         by_folder: dict[str, Settings] = {}
         for folder, raw in raw_by_folder.items():
             if not self._trust_later_settings or ignore_project_settings_from_env():
@@ -192,3 +261,14 @@ class OllamaLanguageServer(LanguageServer):
     async def attach_tools(self) -> None:
         for listener in list(self.tools_listeners):
             await listener(self.tools)
+
+
+def _load_feature_modules() -> None:
+    """Import what the features import when first needed (the scanner, the findings, the
+    facade), then keep the long-lived objects out of the collector's full passes (see
+    `diagnostics.register`): run after the `initialize` answer, before the next message."""
+    import importlib
+
+    for name in ("ollama_ls.scan", "ollama_ls.findings", "ollama_ls.facade.document_problems"):
+        importlib.import_module(name)
+    gc.freeze()

@@ -3,9 +3,8 @@ ollama/validateModelName, ollama/defaultModel."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ollama_ls.client import OllamaError
 from ollama_ls.lsp.errors import request_failed
 from ollama_ls.lsp.core import OllamaLanguageServer
 from ollama_ls.lsp.payloads import (
@@ -16,7 +15,9 @@ from ollama_ls.lsp.payloads import (
     ValidateModelNameResult,
     to_wire,
 )
-from ollama_ls.facade import ModelSummary
+
+if TYPE_CHECKING:  # imported when first needed (issue 12: a fast `initialize`)
+    from ollama_ls.facade import ModelSummary
 
 MODELS = "ollama/models"
 CAPABILITIES = "ollama/capabilities"
@@ -51,6 +52,8 @@ def _param(params: Any, name: str) -> Any:
 def register(server: OllamaLanguageServer) -> None:
     @server.feature(MODELS)
     async def models(ls: OllamaLanguageServer, params: Any) -> list[dict[str, Any]]:
+        from ollama_ls.client import OllamaError
+
         try:
             found = await ls.tools.list_available_models(force=bool(_param(params, "force")))
         except OllamaError as error:
@@ -59,6 +62,8 @@ def register(server: OllamaLanguageServer) -> None:
 
     @server.feature(CAPABILITIES)
     async def capabilities(ls: OllamaLanguageServer, params: Any) -> dict[str, Any]:
+        from ollama_ls.client import OllamaError
+
         try:
             result = await ls.tools.get_supported_capabilities(_param(params, "model") or None)
         except OllamaError as error:
@@ -87,6 +92,8 @@ def register(server: OllamaLanguageServer) -> None:
 
     @server.feature(DEFAULT_MODEL)
     async def default_model(ls: OllamaLanguageServer, params: Any) -> dict[str, Any]:
+        from ollama_ls.client import OllamaError
+
         uri = _param(params, "uri")  # optional: a document, for its workspace folder's model
         configured = ls.settings_for(uri if isinstance(uri, str) else None).model or None
         try:

@@ -10,17 +10,17 @@ import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from lsprotocol import types
 
-from ollama_ls.findings import Finding
 from ollama_ls.lsp.documents import config_document, open_config_uris, parse_states, to_lsp_range
 from ollama_ls.lsp.core import OllamaLanguageServer
 from ollama_ls.lsp.payloads import DIAGNOSTIC_SOURCE
-from ollama_ls.facade import OllamaEditorTools, Status
-from ollama_ls.facade.document_problems import find_problems
-from ollama_ls.scan import scan
+
+if TYPE_CHECKING:  # imported when first needed (issue 12: a fast `initialize`)
+    from ollama_ls.facade import OllamaEditorTools, Status
+    from ollama_ls.findings import Finding
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +41,13 @@ def to_diagnostic(finding: Finding) -> types.Diagnostic:
         source=SOURCE,
         data={"model": finding.model, "alternatives": list(finding.alternatives)},
     )
+
+
+def find_problems(*args: Any, **kwargs: Any) -> Any:
+    """`facade.document_problems.find_problems`, imported on first use (issue 12)."""
+    from ollama_ls.facade.document_problems import find_problems
+
+    return find_problems(*args, **kwargs)
 
 
 T = TypeVar("T")
@@ -117,6 +124,8 @@ class DiagnosticsScheduler:
             self.schedule(uri, delay=0)
 
     async def _run(self, recheck: Recheck, delay: float) -> None:
+        from ollama_ls.scan import scan
+
         uri = recheck.uri
         await asyncio.sleep(delay)
         found = config_document(self.server, uri)

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from lsprotocol import types
 from pygls.workspace import TextDocument
 
 from ollama_ls.lsp.core import OllamaLanguageServer
-from ollama_ls.scan import FileKind, IncrementalParser, Slot, file_kind_for, is_excluded, slot_at
-from ollama_ls.scan.positions import Position, Range
+
+if TYPE_CHECKING:  # the scanner (tree-sitter) is imported when first needed (issue 12)
+    from ollama_ls.scan import FileKind, IncrementalParser, Slot
+    from ollama_ls.scan.positions import Position, Range
 
 
 def config_document(
     server: OllamaLanguageServer, uri: str
 ) -> tuple[TextDocument, FileKind] | None:
     """The open document and its kind, when it is a file we scan."""
+    from ollama_ls.scan import file_kind_for, is_excluded
+
     if is_excluded(uri, server.settings_for(uri).scan.exclude_files):
         return None
     document = server.workspace.get_text_document(uri)
@@ -25,6 +31,8 @@ def slot_under_cursor(
     server: OllamaLanguageServer, uri: str, position: types.Position
 ) -> Slot | None:
     """The model-name slot at the cursor, in an open config document."""
+    from ollama_ls.scan import slot_at
+
     found = config_document(server, uri)
     if found is None:
         return None
@@ -37,6 +45,8 @@ def slot_under_cursor(
 
 
 def open_config_uris(server: OllamaLanguageServer) -> list[str]:
+    from ollama_ls.scan import file_kind_for
+
     return [
         uri
         for uri, document in server.workspace.text_documents.items()
@@ -52,6 +62,8 @@ def to_lsp_range(value: Range) -> types.Range:
 
 
 def from_lsp_position(position: types.Position) -> Position:
+    from ollama_ls.scan.positions import Position
+
     return Position(line=position.line, character=position.character)
 
 
@@ -65,6 +77,8 @@ class ParseStates:
     def get(self, uri: str) -> IncrementalParser:
         state = self._states.get(uri)
         if state is None:
+            from ollama_ls.scan import IncrementalParser
+
             state = self._states[uri] = IncrementalParser()
         return state
 

@@ -9,8 +9,6 @@ from dataclasses import dataclass
 
 from lsprotocol import types
 
-from ollama_ls.scan.positions import utf16_len
-
 
 def _key(position: types.Position) -> tuple[int, int]:
     return position.line, position.character
@@ -18,6 +16,8 @@ def _key(position: types.Position) -> tuple[int, int]:
 
 def end_after_insert(start: types.Position, text: str) -> types.Position:
     """The position right after `text` inserted at `start`."""
+    from ollama_ls.scan.positions import utf16_len
+
     lines = text.split("\n")
     if len(lines) == 1:
         return types.Position(line=start.line, character=start.character + utf16_len(text))

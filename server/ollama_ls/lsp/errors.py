@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pygls.exceptions import JsonRpcException
 
-from ollama_ls.client import OllamaError
+if TYPE_CHECKING:  # imported when first needed (issue 12: a fast `initialize`)
+    from ollama_ls.client import OllamaError
+
 
 REQUEST_FAILED = -32803
 

@@ -7,10 +7,12 @@ scan, inlineCompletion) is its folder's; the connection (CONNECTION_FIELDS) is t
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from ollama_ls.lsp.settings import Settings
+if TYPE_CHECKING:  # imported when first needed (issue 12: a fast `initialize`)
+    from ollama_ls.lsp.settings import Settings
+
 
 # The fields that say which Ollama to talk to and how: one value for the whole server.
 CONNECTION_FIELDS: tuple[str, ...] = (

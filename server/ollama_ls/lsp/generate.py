@@ -17,7 +17,6 @@ from typing import Any
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 
-from ollama_ls.client import OllamaError
 from ollama_ls.modelname import model_key
 from ollama_ls.lsp.edit_tracking import EditConflict, GeneratedRegion, end_after_insert
 from ollama_ls.lsp.errors import request_failed
@@ -266,6 +265,8 @@ class Generation:
         return {"prompt": context.prefix[-8000:] or " ", "raw": True}
 
     async def run(self) -> dict[str, Any]:
+        from ollama_ls.client import OllamaError
+
         title = f"Generating with {self.model}"
         async with Operation(self.server, "generate", title, self.model) as operation:
             self.operation = operation
@@ -312,6 +313,8 @@ class Generation:
             pass
 
     async def _is_loaded(self) -> bool:
+        from ollama_ls.client import OllamaError
+
         try:
             running = await self.server.tools.running_models()
         except OllamaError:
@@ -384,6 +387,8 @@ async def _model_ready(
 ) -> PullResult | None:
     """With auto-pull on (for the document's folder), pull a missing model first (with
     progress). None when generation can go ahead, else the pull's result (cancelled or failed)."""
+    from ollama_ls.client import OllamaError
+
     if not server.settings_for(uri).auto_pull:
         return None
     try:
@@ -399,6 +404,8 @@ async def _model_ready(
 def register(server: OllamaLanguageServer) -> None:
     @server.command(GENERATE)
     async def generate(ls: OllamaLanguageServer, *args: Any) -> dict[str, Any]:
+        from ollama_ls.client import OllamaError
+
         request = parse_request(args)
         if ls.workspace.text_documents.get(request.uri) is None:
             message = f"{request.uri} is not open; open it before generating into it."

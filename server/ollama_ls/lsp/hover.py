@@ -3,19 +3,23 @@ on a context length (`num_ctx`, `contextLength`, ...): the model's maximum and w
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from lsprotocol import types
 
-from ollama_ls.client import ModelNotFound, OllamaError
 from ollama_ls.lsp.documents import config_document, slot_under_cursor, to_lsp_range
 from ollama_ls.lsp.core import OllamaLanguageServer
 from ollama_ls.lsp.markup import hover_takes_markdown, markup
 from ollama_ls.modelname import CLOUD_SIGN_IN
-from ollama_ls.scan import ContextSetting, Slot, context_at, tool_of_file
-from ollama_ls.facade import ModelDetails
-from ollama_ls.facade.pull_tracker import format_bytes
+
+if TYPE_CHECKING:  # imported when first needed (issue 12: a fast `initialize`)
+    from ollama_ls.facade import ModelDetails
+    from ollama_ls.scan import ContextSetting, Slot
 
 
 def details_markdown(details: ModelDetails) -> str:
+    from ollama_ls.facade.pull_tracker import format_bytes
+
     loaded = "not loaded"
     if details.loaded:
         vram = details.loaded_size_vram
@@ -84,6 +88,9 @@ def context_markdown(setting: ContextSetting, details: ModelDetails | None, prob
 async def _context_hover(
     ls: OllamaLanguageServer, uri: str, position: types.Position
 ) -> types.Hover | None:
+    from ollama_ls.client import ModelNotFound, OllamaError
+    from ollama_ls.scan import context_at
+
     found = config_document(ls, uri)
     if found is None:
         return None
@@ -112,6 +119,8 @@ async def _context_hover(
 def register(server: OllamaLanguageServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     async def hover(ls: OllamaLanguageServer, params: types.HoverParams) -> types.Hover | None:
+        from ollama_ls.client import ModelNotFound, OllamaError
+
         slot = slot_under_cursor(ls, params.text_document.uri, params.position)
         if slot is None or not slot.value.strip():
             return await _context_hover(ls, params.text_document.uri, params.position)
@@ -132,6 +141,8 @@ def register(server: OllamaLanguageServer) -> None:
 
 def found_by(slot: Slot, uri: str) -> str:
     """Why this value is taken for an Ollama model name, so a user can tell (and switch it off)."""
+    from ollama_ls.scan import tool_of_file
+
     tool = tool_of_file(uri)
     rule = slot.rule or "a model key in an Ollama section"
     if tool is not None and tool.name != rule:

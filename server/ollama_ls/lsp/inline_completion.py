@@ -12,7 +12,6 @@ import logging
 
 from lsprotocol import types
 
-from ollama_ls.client import OllamaError
 from ollama_ls.lsp.documents import slot_under_cursor
 from ollama_ls.lsp.command_helpers import models_named_in_workspace
 from ollama_ls.lsp.core import OllamaLanguageServer
@@ -67,6 +66,8 @@ _told_no_fim: set[str] = set()
 
 async def _say_once_that_fim_is_missing(server: OllamaLanguageServer, model: str) -> None:
     """Ghost text works best with fill-in-the-middle; say once per model which ones have it."""
+    from ollama_ls.client import OllamaError
+
     if model in _told_no_fim:
         return
     _told_no_fim.add(model)
@@ -94,6 +95,8 @@ def register(server: OllamaLanguageServer) -> None:
     async def inline_completion(
         ls: OllamaLanguageServer, params: types.InlineCompletionParams
     ) -> types.InlineCompletionList | None:
+        from ollama_ls.client import OllamaError
+
         uri = params.text_document.uri
         previous = latest.get(uri)
         if previous is not None and not previous.done():

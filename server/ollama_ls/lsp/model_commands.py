@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 
-from ollama_ls.client import OllamaError
 from ollama_ls.lsp.errors import request_failed
 from ollama_ls.lsp.core import OllamaLanguageServer
 from ollama_ls.lsp.payloads import CancelResult, ModelCommandResult, to_wire
@@ -27,6 +26,8 @@ def register(server: OllamaLanguageServer) -> None:
     async def change_model(
         ls: OllamaLanguageServer, args: tuple[Any, ...], action: Any, done: str, status: str
     ) -> dict[str, Any]:
+        from ollama_ls.client import OllamaError
+
         model = model_argument(ls, args)
         try:
             await action(ls.tools)(model)

@@ -5,6 +5,9 @@
   serves (a context variable is copied into the task) and pass cancellations on to the server.
 - Wrong-shaped params get -32602 (pygls raises inside its JSON decoder and answers nothing);
   a message that is not JSON-RPC 2.0 gets -32600 and is never logged in full.
+- The `initialize` answer is written first; the server's `apply_initial_settings` runs right
+  after it, and in any case before the next message is handled (issue 12: the settings' imports
+  and validation are not on the path to the answer).
 - A second `initialize` is refused; completion, hover and the like on a document the editor
   never opened answer empty instead of reading the disk.
 - Handled notifications no longer leave a future behind in `_request_futures`
@@ -70,6 +73,9 @@ CUSTOM_PARAMS: dict[str, dict[str, tuple[type, ...]]] = {
     "ollama/defaultModel": {},
     "ollama/status": {"force": (bool,)},
 }
+
+
+_NO_ID: Any = object()
 
 
 class _Rejected:
@@ -139,6 +145,7 @@ class OllamaProtocol(LanguageServerProtocol):
         super().__init__(*args, **kwargs)
         self._request_futures = _FutureTable()
         self._initialize_answered = False
+        self._initialize_id: Any = _NO_ID  # the initialize request until it is answered
 
     # -- decoding ---------------------------------------------------------------------------
 
@@ -184,6 +191,7 @@ class OllamaProtocol(LanguageServerProtocol):
     # -- dispatch ---------------------------------------------------------------------------
 
     def handle_message(self, message: Any) -> None:
+        self._settle_initialization()
         if isinstance(message, _Rejected):
             if message.id is not None:
                 self._send_error(message.id, message.code, message.message)
@@ -196,6 +204,16 @@ class OllamaProtocol(LanguageServerProtocol):
             return
         super().handle_message(message)
 
+    def _settle_initialization(self) -> None:
+        """Apply the initializationOptions the `initialize` handler kept, if not done yet."""
+        apply = getattr(self._server, "apply_initial_settings", None)
+        if apply is None:
+            return
+        try:
+            apply()
+        except Exception:  # settings must never stop the server
+            log.exception("Applying the initial settings failed")
+
     def _send_error(self, msg_id: Any, code: int, message: str) -> None:
         if not isinstance(msg_id, (int, str)) or isinstance(msg_id, bool):
             msg_id = None
@@ -207,6 +225,7 @@ class OllamaProtocol(LanguageServerProtocol):
                 self._send_error(msg_id, INVALID_REQUEST, "initialize was already called")
                 return
             self._initialize_answered = True
+            self._initialize_id = msg_id
         if method_name in DOCUMENT_REQUESTS and not self._is_open(params):
             self._send_response(msg_id, result=None)
             return
@@ -232,7 +251,17 @@ class OllamaProtocol(LanguageServerProtocol):
 
     def _send_handler_result(self, future: Any, *, msg_id: Any) -> None:
         """An expected refusal (a JsonRpcException: bad params, unknown command, a failed
-        request mapped by lsp/errors.py) is answered with one log line, not a traceback."""
+        request mapped by lsp/errors.py) is answered with one log line, not a traceback.
+
+        Once the `initialize` answer is written, the initial settings are applied."""
+        try:
+            self._send_result(future, msg_id=msg_id)
+        finally:
+            if self._initialize_id is not _NO_ID and msg_id == self._initialize_id:
+                self._initialize_id = _NO_ID
+                self._settle_initialization()
+
+    def _send_result(self, future: Any, *, msg_id: Any) -> None:
         if not future.cancelled() and isinstance(future.exception(), JsonRpcException):
             self._request_futures.pop(msg_id, None)
             error = future.exception()

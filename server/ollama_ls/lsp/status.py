@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
-from ollama_ls.client import on_server_failure, redact_text, redact_url
 from ollama_ls.lsp.core import OllamaLanguageServer
 from ollama_ls.lsp.payloads import (
     STATUS_METHOD,
@@ -17,8 +16,10 @@ from ollama_ls.lsp.payloads import (
     RunningModel,
     to_wire,
 )
-from ollama_ls.facade import OllamaEditorTools, Status
-from ollama_ls.facade.models import GenerationSummary
+
+if TYPE_CHECKING:  # imported when first needed (issue 12: a fast `initialize`)
+    from ollama_ls.facade import OllamaEditorTools, Status
+    from ollama_ls.facade.models import GenerationSummary
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,8 @@ def last_generation(summary: GenerationSummary | None) -> LastGeneration | None:
 def status_payload(status: Status, generation: GenerationSummary | None = None) -> dict[str, Any]:
     """The wire shape: every key present (but lastGeneration before any), camelCase, as the
     TypeScript side expects."""
+    from ollama_ls.client import redact_text, redact_url
+
     running = [
         RunningModel(model.name, model.size, model.size_vram, model.expires_at)
         for model in status.running_models
@@ -83,6 +86,8 @@ def register(server: OllamaLanguageServer) -> None:
     def request_failed(base_url: str) -> None:
         """A request could not reach a server: if it is the one in use, check now (mark it
         offline at once) rather than at the next health check."""
+        from ollama_ls.client import redact_url
+
         if not server.started:
             return
         tools = server.tools
@@ -92,10 +97,13 @@ def register(server: OllamaLanguageServer) -> None:
         if base_url in (redact_url(tools.base_url), redact_url(last.base_url)):
             server.spawn(tools.check_status(force=True), name="status-after-failure")
 
-    on_server_failure(request_failed)
-
     @server.feature(types.INITIALIZED)
     async def initialized(ls: OllamaLanguageServer, params: types.InitializedParams) -> None:
+        from ollama_ls.client import on_server_failure
+
+        # Not at registration: that would import the HTTP client before `initialize` is
+        # answered. Until now the server was not started, and `request_failed` did nothing.
+        on_server_failure(request_failed)
         ls.started = True
         await ls.attach_tools()
         ls.initialized.emit()
