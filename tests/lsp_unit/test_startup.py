@@ -2,7 +2,7 @@
 imports the HTTP client, pydantic or the scanner, and before it applies the initializationOptions;
 those are applied right after the answer is written, before any later message is handled. The
 answer itself (the capabilities) is the same as before that change: tests/fixtures/
-initialize_result.json is the result of commit efbb654, for VS Code's capabilities and for none."""
+initialize_result.json is the result at commit 01196f4, for VS Code's capabilities and for none."""
 
 from __future__ import annotations
 
