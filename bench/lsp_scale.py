@@ -2,7 +2,7 @@
 installed models, a generated 10,000-line YAML with ~500 model references, and the server at an
 earlier commit ("before", from a `git worktree` in a temp dir) beside today's, in one run.
 
-    .venv/bin/python bench/lsp_scale.py [--quick] [--before COMMIT]
+    .venv/bin/python bench/lsp_scale.py [--quick] [--before COMMIT] [--spawn-only RUNS]
 
 Rows (each from this client, send -> answer, over stdio; medians unless said):
   * diagnostics after a one-character edit (didChange -> publishDiagnostics of that version,
@@ -309,12 +309,33 @@ async def run(quick: bool, commit: str) -> None:
           [[label, before[key], after[key], target] for key, label, target in ROWS])
 
 
+async def run_spawn(runs: int, commit: str) -> None:
+    """Only the spawn row: `runs` spawns of each tree, twice, alternating (the machine is shared:
+    compare the rounds). Median and range per round."""
+    tree = before_tree(commit)
+    try:
+        with emulator_process(rate=1e6) as base_url:
+            for round_number in (1, 2):
+                for name, path in ((f"before ({commit})", tree / "server"), ("now", ROOT / "server")):
+                    times = sorted(t * 1000 for t in await spawn_times(path, base_url, runs))
+                    print(f"round {round_number}, {name}: median {statistics.median(times):.0f} ms, "
+                          f"{times[0]:.0f}-{times[-1]:.0f} ms over {runs} spawns", flush=True)
+    finally:
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)],
+                       capture_output=True, check=False)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a short run (fewer rounds)")
     parser.add_argument("--before", default=DEFAULT_BEFORE, help="the commit to compare with")
+    parser.add_argument("--spawn-only", type=int, metavar="RUNS",
+                        help="only the spawn -> initialize row, RUNS spawns per tree and round")
     args = parser.parse_args()
     print_machine()
+    if args.spawn_only:
+        asyncio.run(run_spawn(args.spawn_only, args.before))
+        return
     asyncio.run(run(args.quick, args.before))
 
 
