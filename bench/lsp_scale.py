@@ -321,8 +321,12 @@ async def run_spawn(runs: int, commit: str) -> None:
                     print(f"round {round_number}, {name}: median {statistics.median(times):.0f} ms, "
                           f"{times[0]:.0f}-{times[-1]:.0f} ms over {runs} spawns", flush=True)
     finally:
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)],
-                       capture_output=True, check=False)
+        remove_tree(tree)
+
+
+def remove_tree(tree: Path) -> None:
+    subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)],
+                   capture_output=True, check=False)
 
 
 def main() -> None:
