@@ -179,15 +179,16 @@ class ConvertMemo:
         return roots
 
     def value(self, node: Any, data: bytes, convert: Callable[[Any, bytes], Node]) -> Node:
-        start = node.start_byte
-        end = blank_end(data, node.end_byte)
-        record = self._before(start, end)
-        if record is not None and node.type == record.type and node.descendant_count == record.count:
-            if data[start:end] == record.text:
-                self.hits += 1
-                self._keep(start, record)
-                self._stack[-1].append((start, record))
-                return record.unit(start - record.base)
+        if self._edit is not None:
+            start = node.start_byte
+            end = blank_end(data, node.end_byte)
+            record = self._before(start, end)
+            if record is not None and node.type == record.type and node.descendant_count == record.count:
+                if data[start:end] == record.text:
+                    self.hits += 1
+                    self._keep(start, record)
+                    self._stack[-1].append((start, record))
+                    return record.unit(start - record.base)
         self.misses += 1
         self._stack.append([])
         try:
@@ -195,8 +196,11 @@ class ConvertMemo:
         finally:
             children = self._stack.pop()
         if not isinstance(converted, (Mapping, Sequence)):
-            self._stack[-1].extend(children)
+            if children:
+                self._stack[-1].extend(children)
             return converted
+        start = node.start_byte
+        end = blank_end(data, node.end_byte)
         record = Record(
             start, data[start:end], node.type, node.descendant_count, converted,
             [(at - start, child) for at, child in children],
