@@ -2,8 +2,8 @@
 model, and what the rules found in them.
 
 After an edit, tree-sitter's changed ranges (`Tree.changed_ranges`) say where the syntax of the
-new tree differs from the old one's. The value of a mapping pair or a sequence item that converts
-to a Mapping or a Sequence becomes a *unit*: its conversion is kept in a `Record` (offsets valid
+new tree differs from the old one's. The block value of a mapping pair or a sequence item that
+converts to a Mapping or a Sequence becomes a *unit*: its conversion is kept in a `Record` (offsets valid
 at `base`) and reused when, outside the edit and the changed ranges, a node of the same type and
 size comes back with the same bytes (its text and the blanks after it, which an empty value's
 `typing_end` can reach), wherever the edit moved it. (tree-sitter's own reuse of subtrees is no
@@ -183,12 +183,16 @@ class ConvertMemo:
             start = node.start_byte
             end = blank_end(data, node.end_byte)
             record = self._before(start, end)
-            if record is not None and node.type == record.type and node.descendant_count == record.count:
-                if data[start:end] == record.text:
-                    self.hits += 1
-                    self._keep(start, record)
-                    self._stack[-1].append((start, record))
-                    return record.unit(start - record.base)
+            if (
+                record is not None
+                and node.type == record.type
+                and node.descendant_count == record.count
+                and data[start:end] == record.text
+            ):
+                self.hits += 1
+                self._keep(start, record)
+                self._stack[-1].append((start, record))
+                return record.unit(start - record.base)
         self.misses += 1
         self._stack.append([])
         try:

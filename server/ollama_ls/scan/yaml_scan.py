@@ -126,8 +126,11 @@ def _pair(node: TSNode, data: bytes) -> list[tuple[str, Node]]:
         return []
     value = node.child_by_field_name("value")
     if value is not None:
-        memo = _memo.active()
-        return [(key, _value(value, data) if memo is None else memo.value(value, data, _value))]
+        # Units (memo.py) are block values: scalars and flow collections are cheaper to convert
+        # again than to look up.
+        if value.type == "block_node" and (memo := _memo.active()) is not None:
+            return [(key, memo.value(value, data, _value))]
+        return [(key, _value(value, data))]
     colon = next((c for c in node.children if c.type == ":"), None)
     return [(key, empty_at(data, colon.end_byte) if colon else Opaque())]
 
@@ -135,8 +138,9 @@ def _pair(node: TSNode, data: bytes) -> list[tuple[str, Node]]:
 def _item(node: TSNode, data: bytes) -> Node:
     content = next((c for c in node.named_children if c.type in ("block_node", "flow_node")), None)
     if content is not None:
-        memo = _memo.active()
-        return _value(content, data) if memo is None else memo.value(content, data, _value)
+        if content.type == "block_node" and (memo := _memo.active()) is not None:
+            return memo.value(content, data, _value)
+        return _value(content, data)
     dash = next((c for c in node.children if c.type == "-"), None)
     return empty_at(data, dash.end_byte) if dash else Opaque()
 
