@@ -10,8 +10,7 @@ import ollama_ls.scan as scan_module
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from ollama_ls.scan import FileKind, IncrementalParser, context_settings, scan
-from ollama_ls.scan import limits
+from ollama_ls.scan import FileKind, IncrementalParser, context_settings, limits, scan
 from ollama_ls.scan.incremental import changed_span
 from ollama_ls.scan.positions import encode
 
