@@ -357,3 +357,13 @@ def test_an_edit_that_nests_past_the_limit_is_refused_before_the_parser():
     limits._MEASURED.clear()
     assert scan(deeper, FileKind.YAML, incremental=state) == []
     assert state.data is parsed  # never handed to tree-sitter
+
+
+def test_a_parent_key_typed_letter_by_letter_keeps_the_memo_small():
+    body = "".join(f"  - name: a{i}\n    provider: ollama\n    model: m{i}\n" for i in range(20))
+    state = IncrementalParser()
+    for name in ("a", "ag", "age", "agen", "agent", "agents", "agents_", "agents_x", "agents_xy", "agents_xyz"):
+        text = f"{name}:\n" + body
+        assert _incremental(text, FileKind.YAML, state) == _fresh(text, FileKind.YAML)
+    assert state.memo.records
+    assert all(len(record.rules) <= 8 for record in state.memo.records.values())

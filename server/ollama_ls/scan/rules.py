@@ -115,7 +115,10 @@ class Rules:
                 return
             first = len(self.found)
             self._walk(node, path, context)
-            node.record.rules[key] = (node.delta, tuple(self.found[first:]))
+            kept_by_unit = node.record.rules
+            if len(kept_by_unit) >= 8:  # a parent key typed letter by letter: a new path each time
+                kept_by_unit.clear()
+            kept_by_unit[key] = (node.delta, tuple(self.found[first:]))
             return
         self._walk(node, path, context)
 
