@@ -273,6 +273,12 @@ def test_an_edit_of_a_large_file_converts_and_walks_only_the_changed_item():
     hits = memo.hits
     assert _incremental(shifted, FileKind.YAML, state) == _fresh(shifted, FileKind.YAML)
     assert memo.hits - hits == 200
+    # The same text again (no parse cache): the whole list is one unit, reused with what it holds.
+    hits, misses = memo.hits, memo.misses
+    assert _incremental(shifted, FileKind.YAML, state) == _fresh(shifted, FileKind.YAML)
+    assert (memo.hits - hits, memo.misses - misses) == (1, 0)
+    edited_again = shifted.replace("model: m150\n", "model: m15\n", 1)
+    assert _incremental(edited_again, FileKind.YAML, state) == _fresh(edited_again, FileKind.YAML)
 
 
 def test_a_provider_typed_above_changes_what_the_reused_items_hold():
