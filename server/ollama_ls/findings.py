@@ -168,15 +168,45 @@ def check_slot(
     )
 
 
+class _Capabilities:
+    """The capabilities the findings were judged against, hashed once: a tuple hashes all its
+    items on every lookup (500 slots x 450 models per recheck)."""
+
+    __slots__ = ("_hash", "items")
+
+    def __init__(self, items: tuple[tuple[str, tuple[str, ...]], ...]) -> None:
+        self.items = items
+        self._hash = hash(items)
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        return self is other or (isinstance(other, _Capabilities) and self.items == other.items)
+
+
+_KNOWN: dict[tuple[tuple[str, tuple[str, ...]], ...], _Capabilities] = {}
+
+
+def _known_capabilities(items: tuple[tuple[str, tuple[str, ...]], ...]) -> _Capabilities:
+    """One object per distinct value, so that the cache below compares by identity."""
+    known = _KNOWN.get(items)
+    if known is None:
+        if len(_KNOWN) >= 16:
+            _KNOWN.clear()
+        known = _KNOWN[items] = _Capabilities(items)
+    return known
+
+
 @lru_cache(maxsize=8192)
 def _check_cached(
     slot: Slot,
     index: InstalledIndex,
-    capabilities: tuple[tuple[str, tuple[str, ...]], ...],
+    capabilities: _Capabilities,
     server: str,
     spelling: bool,
 ) -> Finding | None:
-    return check_slot(slot, index, dict(capabilities), server, spelling)
+    return check_slot(slot, index, dict(capabilities.items), server, spelling)
 
 
 def _check_capability(slot: Slot, name: str, capabilities: Sequence[str]) -> Finding | None:
@@ -236,7 +266,9 @@ def check_document(
         # Re-check only what changed: a slot with the same value, place and kind, against the
         # same installed list and capabilities, gets its finding from the last run.
         index = installed_index(installed)
-        known = tuple(sorted((name, tuple(caps)) for name, caps in (capabilities or {}).items()))
+        known = _known_capabilities(
+            tuple(sorted((name, tuple(caps)) for name, caps in (capabilities or {}).items()))
+        )
         findings = [
             finding
             for slot in slots
@@ -328,17 +360,19 @@ def kind_conflict(
     kind: str,
     installed_capabilities: Mapping[str, Sequence[str]],
     purposes: Mapping[str, str] | None = None,
+    families: Mapping[tuple[str, str, str], list[Sequence[str]]] | None = None,
 ) -> str | None:
     """Why a model that is not installed would not suit a setting of `kind`, when that is known:
     from the capabilities of the same model installed with another tag, else from `purposes`
     (model name without tag -> "chat", "code" or "embedding", e.g. the tier table). None when it
-    may suit, or nothing is known."""
+    may suit, or nothing is known. `families` is `capabilities_by_family(installed_capabilities)`
+    when the caller has it."""
     if kind == "any" or not name.strip():
         return None
     family = _family(name.strip())
-    siblings = [
-        caps for other, caps in installed_capabilities.items() if caps and _family(other) == family
-    ]
+    if families is None:
+        families = capabilities_by_family(installed_capabilities)
+    siblings = families.get(family, [])
     if siblings:
         if any(suits(caps, kind) for caps in siblings):
             return None
@@ -355,6 +389,17 @@ def kind_conflict(
     return None
 
 
+def capabilities_by_family(
+    installed_capabilities: Mapping[str, Sequence[str]],
+) -> dict[tuple[str, str, str], list[Sequence[str]]]:
+    """The non-empty capabilities of the installed models, by model family, in listed order."""
+    families: dict[tuple[str, str, str], list[Sequence[str]]] = {}
+    for other, caps in installed_capabilities.items():
+        if caps:
+            families.setdefault(_family(other), []).append(caps)
+    return families
+
+
 _SUGGESTING = {MODEL_NOT_INSTALLED, TAG_MISMATCH}
 
 
@@ -368,6 +413,7 @@ def fit_to_kinds(
     """A name that is not installed: its alternatives only models of the kind its setting
     expects, and no advice to pull it when it is known to be of another kind."""
     kinds = {slot.range: slot.kind for slot in slots}
+    families: dict[tuple[str, str, str], list[Sequence[str]]] | None = None  # when first needed
     fitted: list[Finding] = []
     for finding in findings:
         kind = kinds.get(finding.range, "any")
@@ -378,7 +424,9 @@ def fit_to_kinds(
         alternatives = tuple(
             other for other in finding.alternatives if suits(installed_capabilities.get(other, ()), kind)
         )
-        conflict = kind_conflict(name, kind, installed_capabilities, purposes)
+        if families is None:
+            families = capabilities_by_family(installed_capabilities)
+        conflict = kind_conflict(name, kind, installed_capabilities, purposes, families)
         if conflict is not None:
             instead = f" Installed and suitable: `{alternatives[0]}`." if alternatives else ""
             message = (

@@ -10,7 +10,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from . import modelfile
-from .context_length import HINT, ContextFound, ContextSetting, find_contexts, read_tokens
+from .context_length import ContextFound, ContextSetting, find_contexts, has_hint, read_tokens
 from .dotenv_scan import find_env
 from .json_scan import parse_json
 from .incremental import IncrementalParser, parsing_with
@@ -81,7 +81,7 @@ def _parse(
     try:
         roots = _TREES[kind](data)
         found = find(roots, model_keys, disabled)
-        contexts = find_contexts(roots, found, disabled) if HINT.search(data) else []
+        contexts = find_contexts(roots, found, disabled) if has_hint(data) else []
         return Scanned(tuple(found), tuple(contexts))
     except TooComplex:  # checks.check_document says so to the user
         return Scanned((), ())

@@ -15,6 +15,8 @@ from collections.abc import Iterator
 import tree_sitter
 
 from .languages import FileKind
+from .limits import check_limits, check_limits_after_edit
+from .memo import ConvertMemo, Edit
 
 _BLOCK = 4096
 _local = threading.local()
@@ -29,27 +31,55 @@ class IncrementalParser:
         self.data: bytes | None = None
         self.tree: tree_sitter.Tree | None = None
         self.reused = 0  # parses that started from the old tree (tests look at it)
+        self.memo = ConvertMemo()  # the converted units of the last tree (memo.py)
+        self.edit: Edit | None = None  # how the text before the last parse became its text
+        self._span: tuple[bytes, bytes, tuple[int, int, int]] | None = None
+
+    def check_limits(self, data: bytes, kind: FileKind) -> None:
+        """`limits.check_limits(data, kind)`: the last text parsed was within the limits, so
+        only the lines of the edit are measured when their nesting may have changed."""
+        old = self.data
+        if old is None or self.kind is not kind or old == data:
+            check_limits(data, kind)
+        else:
+            check_limits_after_edit(old, data, self._changed_span(old, data), kind)
+
+    def _changed_span(self, old: bytes, data: bytes) -> tuple[int, int, int]:
+        known = self._span
+        if known is not None and known[0] is old and known[1] is data:
+            return known[2]
+        span = changed_span(old, data)
+        self._span = (old, data, span)
+        return span
 
     def parse(self, parser: tree_sitter.Parser, data: bytes, kind: FileKind) -> tree_sitter.Tree:
         old, tree = self.data, self.tree
         if tree is None or old is None or self.kind is not kind:
+            self.memo.clear()
+            self.edit = None
             tree = parser.parse(data)
         elif old == data:
+            self.edit = Edit(old, len(old), len(old), len(old), ())
             return tree
         else:
-            start, old_end, new_end = changed_span(old, data)
+            start, old_end, new_end = self._changed_span(old, data)
             tree.edit(
                 start_byte=start, old_end_byte=old_end, new_end_byte=new_end,
                 start_point=point(old, start), old_end_point=point(old, old_end),
                 new_end_point=point(data, new_end),
             )  # fmt: skip
-            tree = parser.parse(data, tree)
+            new_tree = parser.parse(data, tree)
+            changed = tuple((r.start_byte, r.end_byte) for r in tree.changed_ranges(new_tree))
+            self.edit = Edit(old, start, old_end, new_end, changed)
+            tree = new_tree
             self.reused += 1
+        self._span = None
         self.kind, self.data, self.tree = kind, data, tree
         return tree
 
     def forget(self) -> None:
-        self.kind = self.data = self.tree = None
+        self.kind = self.data = self.tree = self.edit = None
+        self.memo.clear()
 
 
 def changed_span(old: bytes, new: bytes) -> tuple[int, int, int]:

@@ -12,7 +12,8 @@ checks that these stay below it with a margin.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+import threading
+from collections import OrderedDict
 
 from .languages import FileKind
 
@@ -36,14 +37,68 @@ def check_limits(data: bytes, kind: FileKind) -> None:
         raise TooComplex(problem)
 
 
-@lru_cache(maxsize=8)
+# The scan and the findings both ask about the same text in one recheck: measure it once.
+_MEASURED: OrderedDict[tuple[bytes, FileKind], str | None] = OrderedDict()
+_MEASURED_SIZE = 8
+_lock = threading.Lock()
+
+
 def _measured(data: bytes, kind: FileKind) -> str | None:
-    # The scan and the findings both ask about the same text in one recheck: measure it once.
+    key = (data, kind)
+    with _lock:
+        if key in _MEASURED:
+            _MEASURED.move_to_end(key)
+            return _MEASURED[key]
     try:
         _check(data, kind)
+        problem = None
     except TooComplex as error:
-        return str(error)
-    return None
+        problem = str(error)
+    _remember(key, problem)
+    return problem
+
+
+def _remember(key: tuple[bytes, FileKind], problem: str | None) -> None:
+    with _lock:
+        _MEASURED[key] = problem
+        _MEASURED.move_to_end(key)
+        while len(_MEASURED) > _MEASURED_SIZE:
+            _MEASURED.popitem(last=False)
+
+
+def check_limits_after_edit(
+    old: bytes, new: bytes, span: tuple[int, int, int], kind: FileKind
+) -> None:
+    """`check_limits(new, kind)` for an edit of `old`, a text within the limits:
+    `old[start:old_end]` became `new[start:new_end]`. When the edited lines nest exactly as
+    before (same indentation and block indicators, same brackets outside strings and comments),
+    the nesting of the whole text is the same and is not measured again."""
+    key = (new, kind)
+    with _lock:
+        known = key in _MEASURED
+        problem = _MEASURED.get(key)
+    if not known:
+        if len(new) <= MAX_PARSE_BYTES and _same_nesting(old, new, span, kind):
+            problem = None
+            _remember(key, problem)
+        else:
+            problem = _measured(new, kind)
+    if problem is not None:
+        raise TooComplex(problem)
+
+
+def _same_nesting(old: bytes, new: bytes, span: tuple[int, int, int], kind: FileKind) -> bool:
+    # Both measures are folds over lines ("\n"-separated) whose step depends on nothing but the
+    # line: equal steps for the edited lines give the same result for the whole text.
+    start, old_end, new_end = span
+    line_start = old.rfind(b"\n", 0, start) + 1
+    old_stop = old.find(b"\n", old_end)
+    old_stop = len(old) if old_stop == -1 else old_stop
+    new_stop = old_stop + (new_end - old_end)
+    before, after = old[line_start:old_stop], new[line_start:new_stop]
+    if kind is FileKind.YAML and _yaml_steps(before) != _yaml_steps(after):
+        return False
+    return _bracket_steps(before, kind) == _bracket_steps(after, kind)
 
 
 def _check(data: bytes, kind: FileKind) -> None:
@@ -112,6 +167,25 @@ def yaml_block_depth(data: bytes) -> int:
     return deepest
 
 
+def _yaml_steps(lines: bytes) -> list[tuple[int, bool, tuple[tuple[int, bool], ...]]]:
+    """What `yaml_block_depth` does with each line of `lines` (whole lines)."""
+    steps = []
+    for match in _CONTENT_LINE.finditer(lines):
+        content = match.group(2)
+        if content is None:
+            continue
+        column = len(match.group(1).expandtabs(1))
+        is_sequence = _INLINE_BLOCK.match(content) is not None
+        pushes = []
+        position = 0
+        while (indicator := _INLINE_BLOCK.match(content, position)) and indicator.end() > position:
+            position = indicator.end()
+            if position < len(content):
+                pushes.append((column + position, _INLINE_BLOCK.match(content, position) is not None))
+        steps.append((column, is_sequence, tuple(pushes)))
+    return steps
+
+
 _BRACKETS = re.compile(rb"""[\[\]{}"'\\#\n]""")
 # A quote opens a string only where a value can start (not the apostrophe in `it's`).
 _VALUE_START = frozenset(b" \t\r\n[{,:=")
@@ -150,3 +224,31 @@ def bracket_depth(data: bytes, kind: FileKind = FileKind.JSON) -> int:
         elif char in (b"]", b"}"):
             depth = max(0, depth - 1)
     return deepest
+
+
+def _bracket_steps(lines: bytes, kind: FileKind) -> list[bytes]:
+    """The brackets `bracket_depth` counts in `lines` (whole lines), in order."""
+    quotes = (b'"',) if kind is FileKind.JSON else (b'"', b"'")
+    comments = kind is not FileKind.JSON
+    steps: list[bytes] = []
+    quote: bytes | None = None
+    in_comment = False
+    skip = -1
+    for match in _BRACKETS.finditer(lines):
+        char, at = match.group(0), match.start()
+        if char == b"\n":
+            quote, in_comment = None, False
+        elif in_comment or at == skip:
+            continue
+        elif quote is not None:
+            if char == b"\\" and quote == b'"':
+                skip = at + 1
+            elif char == quote:
+                quote = None
+        elif char in quotes and (at == 0 or lines[at - 1] in _VALUE_START):
+            quote = char
+        elif char == b"#" and comments:
+            in_comment = True
+        elif char in (b"[", b"{", b"]", b"}"):
+            steps.append(char)
+    return steps

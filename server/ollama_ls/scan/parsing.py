@@ -47,10 +47,11 @@ def _parser(kind: FileKind) -> tree_sitter.Parser:
 def parse(data: bytes, kind: FileKind) -> tree_sitter.Tree:
     """Every tree-sitter parse goes through here: past a limit it raises `TooComplex`, because
     the YAML grammar crashes the process on deep nesting (see limits.py)."""
-    check_limits(data, kind)
     state = current_for(data)
     if state is not None:  # the whole open document, parsed from its previous tree
+        state.check_limits(data, kind)
         return state.parse(_parser(kind), data, kind)
+    check_limits(data, kind)
     return _parser(kind).parse(data)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import accumulate
 
 
 @dataclass(frozen=True, order=True)
@@ -36,7 +37,9 @@ def decode(data: bytes) -> str:
 
 
 def utf16_len(text: str) -> int:
-    return sum(2 if ord(ch) > 0xFFFF else 1 for ch in text)
+    if text.isascii():
+        return len(text)
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 _LINE_BREAK = re.compile(rb"\r\n|\r|\n")
@@ -50,9 +53,13 @@ class LineIndex:
 
     def __init__(self, data: bytes) -> None:
         self.data = data
-        # One regex pass (C speed): a byte loop took ~30 ms on a 10,000-line file per scan.
+        # One pass in C: a byte loop took ~30 ms on a 10,000-line file per scan. `splitlines`
+        # of bytes breaks at "\r\n", "\r" and "\n" only, as LSP does.
+        lines = data.splitlines(keepends=True)
+        if lines and lines[-1][-1:] not in (b"\n", b"\r"):
+            lines.pop()  # the last line has no break: nothing starts after it
         starts = [0]
-        starts.extend(match.end() for match in _LINE_BREAK.finditer(data))
+        starts.extend(accumulate(map(len, lines)))
         self.starts = starts
 
     def line_of(self, offset: int) -> int:

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from .envvars import EnvContext, env_slots
 from .known_tools import TOOLS, NamePath, Tool, parts_match, split_path
+from .memo import UNITS, shift_found
 from .nodes import Found, Key, Mapping, Node, Scalar, Sequence
 from .prefix import PREFIX_RULE, after, ollama_prefix_end, openai_prefix_end
 from .slots import SlotKind, is_list_key, is_model_key, kind_of
@@ -95,12 +96,33 @@ class Rules:
         self.name_paths = _index([(split_path(e.path), (t, e)) for t in self.tools for e in t.names])
         self.ignores = _index([(split_path(p), p) for t in self.tools for p in t.ignore])
         self.found: list[Found] = []
+        self._config = (self.model_keys, disabled)
         self._tool_paths: dict[tuple[str, ...], tuple[Tool, NamePath] | None] = {}
         self._ignored_paths: dict[tuple[str, ...], bool] = {}
 
     # -- the walk --------------------------------------------------------------------------
 
     def walk(self, node: Node, path: tuple[str, ...], context: Context) -> None:
+        if isinstance(node, UNITS):
+            # A unit reused from the last parse (memo.py): what it holds is found once per path
+            # and inherited context, and moved to where the unit is now.
+            key = (self._config, path, context)
+            kept = node.record.rules.get(key)
+            if kept is not None:
+                delta = node.delta - kept[0]
+                found = kept[1]
+                self.found.extend(found if delta == 0 else [shift_found(f, delta) for f in found])
+                return
+            first = len(self.found)
+            self._walk(node, path, context)
+            kept_by_unit = node.record.rules
+            if len(kept_by_unit) >= 8:  # a parent key typed letter by letter: a new path each time
+                kept_by_unit.clear()
+            kept_by_unit[key] = (node.delta, tuple(self.found[first:]))
+            return
+        self._walk(node, path, context)
+
+    def _walk(self, node: Node, path: tuple[str, ...], context: Context) -> None:
         if isinstance(node, Sequence):
             self._sequence(node, path, context)
         elif isinstance(node, Mapping):

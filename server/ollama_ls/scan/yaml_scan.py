@@ -6,6 +6,8 @@ import re
 
 from tree_sitter import Node as TSNode
 
+from . import memo as _memo
+from .incremental import current_for
 from .languages import FileKind
 from .nodes import Key, Mapping, Node, Opaque, Scalar, Sequence, empty_at
 from .parsing import parse, parse_tolerantly, remap
@@ -22,6 +24,9 @@ def parse_yaml(data: bytes) -> list[Node]:
     so that one bad line does not hide the rest of the file."""
     tree = parse(data, FileKind.YAML)
     if not tree.root_node.has_error:
+        state = current_for(data)
+        if state is not None:  # an open document: reuse what did not change (memo.py)
+            return state.memo.convert(tree, data, convert, state.edit)
         return convert(tree.root_node, data)
     merged = Mapping()
     roots: list[Node] = [merged]
@@ -121,6 +126,10 @@ def _pair(node: TSNode, data: bytes) -> list[tuple[str, Node]]:
         return []
     value = node.child_by_field_name("value")
     if value is not None:
+        # Units (memo.py) are block values: scalars and flow collections are cheaper to convert
+        # again than to look up.
+        if value.type == "block_node" and (memo := _memo.active()) is not None:
+            return [(key, memo.value(value, data, _value))]
         return [(key, _value(value, data))]
     colon = next((c for c in node.children if c.type == ":"), None)
     return [(key, empty_at(data, colon.end_byte) if colon else Opaque())]
@@ -129,6 +138,8 @@ def _pair(node: TSNode, data: bytes) -> list[tuple[str, Node]]:
 def _item(node: TSNode, data: bytes) -> Node:
     content = next((c for c in node.named_children if c.type in ("block_node", "flow_node")), None)
     if content is not None:
+        if content.type == "block_node" and (memo := _memo.active()) is not None:
+            return memo.value(content, data, _value)
         return _value(content, data)
     dash = next((c for c in node.children if c.type == "-"), None)
     return empty_at(data, dash.end_byte) if dash else Opaque()
