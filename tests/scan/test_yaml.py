@@ -190,3 +190,16 @@ def test_slot_at_cursor_positions(line, character, hit):
 
 def test_slot_at_outside_ollama_context_is_none():
     assert slot_at("openai:\n  model: ", FileKind.YAML, 1, 9) is None
+
+
+def test_yaml_numbers_booleans_and_null_are_never_model_names():
+    from ollama_ls.scan import file_kind_for, scan
+
+    kind = file_kind_for("config.yaml", None)
+    for literal in ("8192", "3.2", "1e4", "0x1F", "true", "False", "no", "null", "~", ".inf"):
+        text = f"llm:\n  provider: ollama\n  model: {literal}\n"
+        assert scan(text, kind) == [], literal
+    # Quoted, the same characters are a name (Ollama then says whether it exists).
+    quoted = scan('llm:\n  provider: ollama\n  model: "8192"\n', kind)
+    assert [slot.value for slot in quoted] == ["8192"]
+    assert [s.value for s in scan("llm:\n  provider: ollama\n  model: 7b\n", kind)] == ["7b"]

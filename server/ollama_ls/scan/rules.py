@@ -25,6 +25,14 @@ from .nodes import Found, Key, Mapping, Node, Scalar, Sequence
 from .prefix import PREFIX_RULE, after, ollama_prefix_end, openai_prefix_end
 from .slots import SlotKind, is_list_key, is_model_key, kind_of
 
+# Plain YAML values that are numbers, booleans or null (YAML 1.2 core schema, and 1.1's yes/no/
+# on/off, which many loaders still read as booleans).
+_PLAIN_LITERAL = re.compile(
+    r"^(?:[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|0x[0-9a-fA-F]+|0o[0-7]+"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|true|True|TRUE|false|False|FALSE|yes|Yes|YES|no|No|NO"
+    r"|on|On|ON|off|Off|OFF|null|Null|NULL|~)$"
+)
+
 # Keys whose value names the provider of their mapping.
 PROVIDER_KEYS = frozenset(
     {"provider", "type", "backend", "api", "client", "engine", "model_provider", "oss_provider",
@@ -209,6 +217,8 @@ class Rules:
             self.found.append(found)
 
     def _add(self, key: str, kind: SlotKind, value: Scalar, rule: str) -> None:
+        if not value.quoted and _PLAIN_LITERAL.match(value.text):
+            return  # `model: 8192`, `model: true`: a YAML number or boolean, not a name
         self.found.append(Found(str(key), kind, value, rule))
 
     # -- what a mapping and its keys say ---------------------------------------------------
