@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
 
 from .languages import FileKind
 
@@ -197,9 +198,25 @@ def bracket_depth(data: bytes, kind: FileKind = FileKind.JSON) -> int:
     Quotes are tracked loosely (an unclosed quote ends at the end of its line), which is
     enough for a bound: brackets inside strings are skipped, never invented.
     """
+    depth = deepest = 0
+    for char in _counted_brackets(data, kind):
+        if char in (b"[", b"{"):
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth = max(0, depth - 1)
+    return deepest
+
+
+def _bracket_steps(lines: bytes, kind: FileKind) -> list[bytes]:
+    """The brackets `bracket_depth` counts in `lines` (whole lines), in order."""
+    return list(_counted_brackets(lines, kind))
+
+
+def _counted_brackets(data: bytes, kind: FileKind) -> Iterator[bytes]:
+    """The brackets outside strings and `#` comments, in order."""
     quotes = (b'"',) if kind is FileKind.JSON else (b'"', b"'")
     comments = kind is not FileKind.JSON
-    depth = deepest = 0
     quote: bytes | None = None
     in_comment = False
     skip = -1  # the offset of a character escaped by a backslash
@@ -218,37 +235,5 @@ def bracket_depth(data: bytes, kind: FileKind = FileKind.JSON) -> int:
             quote = char
         elif char == b"#" and comments:
             in_comment = True
-        elif char in (b"[", b"{"):
-            depth += 1
-            deepest = max(deepest, depth)
-        elif char in (b"]", b"}"):
-            depth = max(0, depth - 1)
-    return deepest
-
-
-def _bracket_steps(lines: bytes, kind: FileKind) -> list[bytes]:
-    """The brackets `bracket_depth` counts in `lines` (whole lines), in order."""
-    quotes = (b'"',) if kind is FileKind.JSON else (b'"', b"'")
-    comments = kind is not FileKind.JSON
-    steps: list[bytes] = []
-    quote: bytes | None = None
-    in_comment = False
-    skip = -1
-    for match in _BRACKETS.finditer(lines):
-        char, at = match.group(0), match.start()
-        if char == b"\n":
-            quote, in_comment = None, False
-        elif in_comment or at == skip:
-            continue
-        elif quote is not None:
-            if char == b"\\" and quote == b'"':
-                skip = at + 1
-            elif char == quote:
-                quote = None
-        elif char in quotes and (at == 0 or lines[at - 1] in _VALUE_START):
-            quote = char
-        elif char == b"#" and comments:
-            in_comment = True
         elif char in (b"[", b"{", b"]", b"}"):
-            steps.append(char)
-    return steps
+            yield char
