@@ -248,12 +248,12 @@ test('a relative ollama.server.* path is taken from the folder its setting names
     const [path, python, extension, onPath] = launchCandidates({
         ...base,
         serverPath: 'bin/ollama-ls',
-        serverPathBase: '/work/api',
+        serverPathBase: '/home/dev/api',
         pythonSetting: '.venv/bin/python',
         pythonSettingBase: undefined,
         pythonExtensionInterpreter: '/venv/bin/python',
     });
-    assert.equal(path.relativeTo, '/work/api');
+    assert.equal(path.relativeTo, '/home/dev/api');
     assert.equal(python.relativeTo, undefined, 'no base: the relative path is refused');
     assert.equal(extension.relativeTo, undefined);
     assert.equal(onPath.relativeTo, undefined);

@@ -247,10 +247,10 @@ test('workspace/configuration answers for ollama sections only', () => {
 test('multi-root: each workspace/configuration item gets the settings of its own scopeUri', () => {
     // Two folders with their own .vscode/settings.json; the code-workspace file sets the base URL.
     const folders: Record<string, ReturnType<typeof inspector>> = {
-        'file:///work/api': inspector({ model: { workspaceFolderValue: 'qwen2.5-coder:7b' }, baseUrl: { workspaceValue: 'http://gpu:11434' } }),
-        'file:///work/web': inspector({ model: { workspaceFolderValue: 'llama3.2' }, 'scan.disable': { workspaceFolderValue: ['env'] }, baseUrl: { workspaceValue: 'http://gpu:11434' } }),
+        'file:///home/dev/api': inspector({ model: { workspaceFolderValue: 'qwen2.5-coder:7b' }, baseUrl: { workspaceValue: 'http://gpu:11434' } }),
+        'file:///home/dev/web': inspector({ model: { workspaceFolderValue: 'llama3.2' }, 'scan.disable': { workspaceFolderValue: ['env'] }, baseUrl: { workspaceValue: 'http://gpu:11434' } }),
     };
-    const primary = 'file:///work/api';
+    const primary = 'file:///home/dev/api';
     const asked: Array<string | undefined> = [];
     const settingsFor = (scopeUri: string | undefined) => {
         asked.push(scopeUri);
@@ -260,11 +260,11 @@ test('multi-root: each workspace/configuration item gets the settings of its own
     };
     const answers = answerConfigurationItems(
         [
-            { section: 'ollama.model', scopeUri: 'file:///work/web/compose.yaml' },
-            { section: 'ollama', scopeUri: 'file:///work/api/config.yaml' },
-            { section: 'ollama.scan.disable', scopeUri: 'file:///work/web/compose.yaml' },
+            { section: 'ollama.model', scopeUri: 'file:///home/dev/web/compose.yaml' },
+            { section: 'ollama', scopeUri: 'file:///home/dev/api/config.yaml' },
+            { section: 'ollama.scan.disable', scopeUri: 'file:///home/dev/web/compose.yaml' },
             { section: 'ollama.model' },
-            { section: 'editor.tabSize', scopeUri: 'file:///work/web/compose.yaml' },
+            { section: 'editor.tabSize', scopeUri: 'file:///home/dev/web/compose.yaml' },
         ],
         ['x', 'x', 'x', 'x', 4],
         settingsFor,
@@ -275,5 +275,5 @@ test('multi-root: each workspace/configuration item gets the settings of its own
     assert.deepEqual(answers[2], ['env']);
     assert.equal(answers[3], 'qwen2.5-coder:7b', 'no scopeUri: the primary folder');
     assert.equal(answers[4], 4, 'other sections: what VS Code answered');
-    assert.deepEqual(asked, ['file:///work/web/compose.yaml', 'file:///work/api/config.yaml', undefined], 'settings read once per scope');
+    assert.deepEqual(asked, ['file:///home/dev/web/compose.yaml', 'file:///home/dev/api/config.yaml', undefined], 'settings read once per scope');
 });
