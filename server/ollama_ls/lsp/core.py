@@ -153,7 +153,7 @@ class OllamaLanguageServer(LanguageServer):
             # Only the editor's own initializationOptions (or the environment) can say this.
             self._trust_later_settings = section.get(TRUST_KEY) is not False
             self._trusted_section = None if ignore_project_settings_from_env() else raw
-        if ignore_project_settings_from_env() or (not initial and not self._trust_later_settings):
+        if self._untrusted(initial=initial):
             raw = self._project_safe_only(raw)
         settings, problems = parse_settings(raw)
         for problem in problems:
@@ -187,6 +187,15 @@ class OllamaLanguageServer(LanguageServer):
         old_tools, self._tools = self._tools, new_tools
         return old_tools
 
+    def _untrusted(self, *, initial: bool) -> bool:
+        """Whether settings from this source keep only PROJECT_SAFE_KEYS: always with the
+        environment switch; for anything after initializationOptions when they said so."""
+        from ollama_ls.lsp.settings import ignore_project_settings_from_env
+
+        return ignore_project_settings_from_env() or (
+            not initial and not self._trust_later_settings
+        )
+
     def _project_safe_only(self, raw: Any) -> Any:
         """Settings from a source the user has not trusted: PROJECT_SAFE_KEYS only; every other
         key keeps the user's own value."""
@@ -196,8 +205,7 @@ class OllamaLanguageServer(LanguageServer):
             restrict_to_project_safe,
         )
 
-        trusted = getattr(self, "_trusted_section", None)
-        raw, ignored = restrict_to_project_safe(raw, trusted)
+        raw, ignored = restrict_to_project_safe(raw, self._trusted_section)
         if ignored:
             self._report(
                 f"Ignored project-level settings {', '.join(sorted(ignored))}: "
@@ -214,15 +222,11 @@ class OllamaLanguageServer(LanguageServer):
         Never raises; a bad value is reported once and its default used, as for the server's.
         The connection stays the server's: a folder that sets it differently is told so once.
         """
-        from ollama_ls.lsp.settings import (
-            ignore_project_settings_from_env,
-            parse_settings,
-            section_of,
-        )
+        from ollama_ls.lsp.settings import parse_settings, section_of
 
         by_folder: dict[str, Settings] = {}
         for folder, raw in raw_by_folder.items():
-            if not self._trust_later_settings or ignore_project_settings_from_env():
+            if self._untrusted(initial=False):
                 raw = self._project_safe_only(raw)
             settings, problems = parse_settings(layered(self._section, section_of(raw)))
             for problem in problems:
