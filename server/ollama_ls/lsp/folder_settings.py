@@ -56,9 +56,11 @@ class FolderSettings:
 
 
 def connection_differences(folder: Settings, server: Settings) -> list[str]:
-    """The connection settings a folder sets differently from the server's (camelCase names)."""
+    """The connection settings a folder sets differently from the server's (as users write
+    them: the settings' own camelCase aliases)."""
+    fields = type(server).model_fields
     return [
-        _camel(name)
+        fields[name].alias or name
         for name in CONNECTION_FIELDS
         if getattr(folder, name) != getattr(server, name)
     ]
@@ -74,8 +76,3 @@ def layered(server_section: dict[str, Any], folder_section: dict[str, Any]) -> d
         else:
             merged[key] = value
     return merged
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
