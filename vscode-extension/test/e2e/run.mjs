@@ -829,6 +829,9 @@ async function moreScenarios({ emulator, userDataDir, workspace, generated }) {
             detail: () => ghost.innerText(),
         });
         await screenshot('ghost-text');
+        // VS Code asks for ghost text again right after an accept; an empty answer then shows
+        // nothing, so ghost text still shown after Tab is the accepted one, not a new one.
+        await emulatorControl(emulator.url, 'response', { tokens: [] });
         await page.keyboard.press('Tab');
         await waitFor(async () => (await editorText(page)).replace(/\s+/g, ' ').includes(`ghost: Once upon a time,${answer}`), {
             timeout: 10_000,
@@ -837,6 +840,7 @@ async function moreScenarios({ emulator, userDataDir, workspace, generated }) {
         });
         if (await ghost.isVisible()) throw new Error('the ghost text is still shown after Tab');
         writeJson(workspaceSettingsFile, settings);
+        await emulatorControl(emulator.url, 'response', {}); // the emulator's default answer again
     });
 
     await step('Ollama: Set API Key sends it as a Bearer token and writes it to no settings or log file', async () => {
