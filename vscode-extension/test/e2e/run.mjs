@@ -591,17 +591,22 @@ async function coldStartScenarios({ emulator, generated }) {
         await page.waitForTimeout(300); // the quick pick fades in
         await screenshot('menu-loaded-models');
         await page.keyboard.press('Escape');
+        await menu.waitFor({ state: 'hidden', timeout: 10_000 });
     });
 
     await step('a cold model: the status bar shows "loading <model> into memory… N s" until the first token', async () => {
         await emulatorControl(emulator.url, 'response', { text: generated });
         try {
-            // Unload it from the Ollama menu (Ollama: Unload Model), so that the next generation loads it.
+            // Unload it from the Ollama menu (Ollama: Unload Model), so that the next generation loads
+            // it. The menu offers the models the last status listed as loaded: wait for that first.
+            const escaped = model.replace(/[.:]/g, (c) => `\\${c}`);
+            await statusTooltipText(new RegExp(`Loaded models: .*${escaped}`), `the tooltip naming ${model} as loaded`);
+            await page.keyboard.press('Escape');
             await page.locator('#workbench\\.parts\\.statusbar .statusbar-item', { hasText: /Ollama 0\.\d+\.\d+ · \d+ models/ }).first().click();
             const menu = await waitForQuickInput(page, 'Ollama');
-            await page.keyboard.type(model);
-            await menu.locator('.monaco-list-row.focused', { hasText: model }).waitFor({ timeout: 10_000 });
-            await page.keyboard.press('Enter');
+            const row = menu.locator('.monaco-list-row', { hasText: model }).first();
+            await waitFor(() => row.isVisible(), { timeout: 10_000, what: `${model} in the Ollama menu`, detail: () => menu.innerText() });
+            await row.click();
             await waitFor(async () => !(await (await fetch(`${emulator.url}/api/ps`)).json()).models.some((m) => m.name === model), {
                 timeout: 15_000,
                 what: `${model} unloaded from the emulator (/api/ps)`,
@@ -614,7 +619,7 @@ async function coldStartScenarios({ emulator, generated }) {
             await page.keyboard.press('End');
             const before = ((await editorText(page)).match(/The emulator wrote/g) ?? []).length;
             await commandPalette(page, 'Ollama: Generate at Cursor');
-            const loading = new RegExp(`loading ${model.replace(/[.:]/g, (c) => `\\${c}`)} into memory…( \\d+ s)?`);
+            const loading = new RegExp(`loading ${escaped} into memory…( \\d+ s)?`);
             const seen = new Set();
             await waitFor(async () => {
                 const match = (await statusBarText(page)).match(loading);
