@@ -166,19 +166,10 @@ def usage_problem(args: argparse.Namespace) -> str | None:
             if isinstance(item, str) and not _is_utf8(item):
                 shown = name.replace("_", "-")
                 return f"the {shown} argument is not valid UTF-8 text"
-    if args.command == "serve" and not os.environ.get("OLLAMA_HOST", "").strip():
-        return None  # nothing to check: not worth importing the client before `initialize`
+    if args.command == "serve":  # OLLAMA_HOST: warned about once `initialize` is answered
+        return None
     from ollama_ls.cli.advice import redact
     from ollama_ls.client import host as ollama_host
-
-    if args.command == "serve":  # the editor's settings may name another server: warn only
-        env_host = os.environ.get("OLLAMA_HOST", "")
-        result = ollama_host.check_host(env_host)
-        for problem in (result.error, *result.warnings):
-            if problem:
-                print(f"ollama-ls: warning: OLLAMA_HOST={redact(env_host)!r}: {problem}",
-                      file=sys.stderr)
-        return None
 
     server = getattr(args, "server", None)
     if server is not None:
@@ -208,6 +199,22 @@ def usage_problem(args: argparse.Namespace) -> str | None:
     return None
 
 
+def warn_about_ollama_host() -> None:
+    """`serve`: a bad OLLAMA_HOST is a warning only, since the editor's settings may name
+    another server."""
+    env_host = os.environ.get("OLLAMA_HOST", "")
+    if not env_host.strip():
+        return  # nothing to check: the client is not worth importing
+    from ollama_ls.cli.advice import redact
+    from ollama_ls.client import host as ollama_host
+
+    result = ollama_host.check_host(env_host)
+    for problem in (result.error, *result.warnings):
+        if problem:
+            print(f"ollama-ls: warning: OLLAMA_HOST={redact(env_host)!r}: {problem}",
+                  file=sys.stderr)
+
+
 def _is_utf8(text: str) -> bool:
     try:
         text.encode("utf-8")
@@ -227,9 +234,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"ollama-ls {args.command}: {problem}", file=sys.stderr)
         return 2
     if args.command == "serve":
-        from ollama_ls.lsp.server import run
+        from ollama_ls.lsp.launch import run
 
-        return run(args)
+        return run(args, after_initialize_answer=warn_about_ollama_host)
     from ollama_ls.cli import commands
 
     try:
