@@ -76,6 +76,10 @@ class Context:
     why: str = ""
 
 
+# What `Rules._enter` returns for a key that keeps the context it is given (compared by identity).
+_INHERITED = Context(False, "inherited")
+
+
 def is_ollama_url(value: str) -> bool:
     """A URL (or host:port) at Ollama's port, or on a host whose name says Ollama."""
     text = value.strip().strip("'\"")
@@ -111,6 +115,8 @@ class Rules:
         # A large file repeats the same keys: what each says, worked out once per walk.
         self._lowered: dict[str, tuple[str, str]] = {}  # key -> (lower case, `_compact`)
         self._model_keys: dict[str, bool] = {}  # key -> is_model_key
+        self._entering: dict[str, Context] = {}  # key -> _enter(key, _INHERITED)
+        self._key_prefixes: dict[str, int | None] = {}  # key -> ollama_prefix_end
 
     # -- the walk --------------------------------------------------------------------------
 
@@ -160,9 +166,9 @@ class Rules:
             keys = (*path, key)
             if self._ignored(keys):
                 continue
-            inner = self._enter(key, here)
+            inner = self._entered(key, here)
             tool_path = self._tool_path(keys)
-            if isinstance(key, Key) and self.prefix_on and (start := ollama_prefix_end(key)) is not None:
+            if isinstance(key, Key) and self.prefix_on and (start := self._key_prefix_end(key)) is not None:
                 name = after(key.as_scalar(quoted=True), start)
                 self._add(key, prefixed_kind(key, keys), name, PREFIX_RULE)
             if tool_path is not None and (not tool_path[1].needs_ollama or inner.ollama):
@@ -257,6 +263,21 @@ class Rules:
             return self._lowered[key]
         except KeyError:
             found = self._lowered[key] = (key.lower(), _compact(key))
+            return found
+
+    def _entered(self, key: str, context: Context) -> Context:
+        """`_enter(key, context)`: what a key says is worked out once per key."""
+        try:
+            own = self._entering[key]
+        except KeyError:
+            own = self._entering[key] = self._enter(key, _INHERITED)
+        return context if own is _INHERITED else own
+
+    def _key_prefix_end(self, key: str) -> int | None:
+        try:
+            return self._key_prefixes[key]
+        except KeyError:
+            found = self._key_prefixes[key] = ollama_prefix_end(key)
             return found
 
     def _is_model_key(self, key: str) -> bool:

@@ -18,6 +18,7 @@ _CONTENT = frozenset({
     "double_quote_scalar", "single_quote_scalar", "block_scalar", "alias", "ERROR",
 })  # fmt: skip
 _WRAPPERS = frozenset(("block_node", "flow_node"))
+_LONGEST_NULL = 4  # bytes: tree-sitter-yaml's null_scalar is `null`, `Null`, `NULL` or `~`
 
 
 def parse_yaml(data: bytes) -> list[Node]:
@@ -83,14 +84,17 @@ def _value(node: TSNode, data: bytes) -> Node:
             kind = inner.type
         node = inner
     if kind == "plain_scalar":
-        count = node.named_child_count
-        if count == 1:
-            child = node.named_child(0)
-            if child is not None and child.type == "null_scalar":
-                return Opaque()
-        elif count and any(c.type == "null_scalar" for c in node.named_children):
-            return Opaque()
         start, end = node.start_byte, node.end_byte
+        # A null (`null`, `Null`, `NULL`, `~`) is never longer than 4 bytes: longer scalars
+        # need no look at their children.
+        if end - start <= _LONGEST_NULL:
+            count = node.named_child_count
+            if count == 1:
+                child = node.named_child(0)
+                if child is not None and child.type == "null_scalar":
+                    return Opaque()
+            elif count and any(c.type == "null_scalar" for c in node.named_children):
+                return Opaque()
         return Scalar(_text_span(data, start, end), start, end, False)
     if kind in ("double_quote_scalar", "single_quote_scalar"):
         return _quoted(node, data)
