@@ -108,13 +108,23 @@ def _check(data: bytes, kind: FileKind) -> None:
             f"not checked: the file is {len(data) // 1024:,} KB; ollama-ls checks files up to "
             f"{MAX_PARSE_BYTES // (1024 * 1024)} MB"
         )
-    if kind is FileKind.YAML:
+    if kind is FileKind.YAML and _LONG_LINE_START.search(data) is not None:
         depth = yaml_block_depth(data)
         if depth > MAX_YAML_BLOCK_DEPTH:
             raise TooComplex(_too_deep(depth, MAX_YAML_BLOCK_DEPTH))
-    depth = bracket_depth(data, kind)
-    if depth > MAX_BRACKET_DEPTH:
-        raise TooComplex(_too_deep(depth, MAX_BRACKET_DEPTH))
+    if data.count(b"[") + data.count(b"{") > MAX_BRACKET_DEPTH:  # else no deeper than that
+        depth = bracket_depth(data, kind)
+        if depth > MAX_BRACKET_DEPTH:
+            raise TooComplex(_too_deep(depth, MAX_BRACKET_DEPTH))
+
+
+# A bound of `yaml_block_depth` that costs one regex search: its stack is strictly increasing in
+# (column, is a sequence), and every column on it is the length of a line's leading run of
+# blanks and block indicators (`-`, `?`). Runs of at most N bytes allow at most 2 * (N + 1)
+# entries, a depth of 2 * N + 3: when no run reaches _SHALLOW_RUN + 1 bytes, the text is within
+# MAX_YAML_BLOCK_DEPTH and the measure itself is not needed.
+_SHALLOW_RUN = (MAX_YAML_BLOCK_DEPTH - 3) // 2
+_LONG_LINE_START = re.compile(rb"^[ \t?-]{%d}" % (_SHALLOW_RUN + 1), re.M)
 
 
 def limit_problem(data: bytes, kind: FileKind) -> str | None:

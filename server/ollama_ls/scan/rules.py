@@ -13,6 +13,7 @@ Sections and variables named after other providers are never Ollama's.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from collections.abc import Sequence as Seq
 from dataclasses import dataclass
 from typing import Any
@@ -75,6 +76,10 @@ class Context:
     why: str = ""
 
 
+# What `Rules._enter` returns for a key that keeps the context it is given (compared by identity).
+_INHERITED = Context(False, "inherited")
+
+
 def is_ollama_url(value: str) -> bool:
     """A URL (or host:port) at Ollama's port, or on a host whose name says Ollama."""
     text = value.strip().strip("'\"")
@@ -107,6 +112,11 @@ class Rules:
         self._config = (self.model_keys, disabled)
         self._tool_paths: dict[tuple[str, ...], tuple[Tool, NamePath] | None] = {}
         self._ignored_paths: dict[tuple[str, ...], bool] = {}
+        # A large file repeats the same keys: what each says, worked out once per walk.
+        self._lowered: dict[str, tuple[str, str]] = {}  # key -> (lower case, `_compact`)
+        self._model_keys: dict[str, bool] = {}  # key -> is_model_key
+        self._entering: dict[str, Context] = {}  # key -> _enter(key, _INHERITED)
+        self._key_prefixes: dict[str, int | None] = {}  # key -> ollama_prefix_end
 
     # -- the walk --------------------------------------------------------------------------
 
@@ -151,14 +161,14 @@ class Rules:
             return
         declared = self._declared(node)
         here = context if declared is None else declared
-        roles = _roles_kind(node)
+        roles = _roles_kind(node, self._lower)
         for key, value in node.pairs:
             keys = (*path, key)
             if self._ignored(keys):
                 continue
-            inner = self._enter(key, here)
+            inner = self._entered(key, here)
             tool_path = self._tool_path(keys)
-            if isinstance(key, Key) and self.prefix_on and (start := ollama_prefix_end(key)) is not None:
+            if isinstance(key, Key) and self.prefix_on and (start := self._key_prefix_end(key)) is not None:
                 name = after(key.as_scalar(quoted=True), start)
                 self._add(key, prefixed_kind(key, keys), name, PREFIX_RULE)
             if tool_path is not None and (not tool_path[1].needs_ollama or inner.ollama):
@@ -166,7 +176,7 @@ class Rules:
             elif isinstance(value, Scalar):
                 self._scalar(key, keys, value, inner, roles)
             elif isinstance(value, Sequence) and inner.ollama and (
-                is_model_key(key, self.model_keys) or is_list_key(key)
+                self._is_model_key(key) or is_list_key(key)
             ):
                 for item in value.items:
                     if isinstance(item, Scalar):
@@ -177,7 +187,7 @@ class Rules:
     def _scalar(self, key, keys, value: Scalar, context: Context, roles, from_list=False) -> None:
         if self._prefixed(key, value):
             return
-        if not context.ollama or not (from_list or is_model_key(key, self.model_keys)):
+        if not context.ollama or not (from_list or self._is_model_key(key)):
             return
         if value.text.strip() in self.placeholders:
             return
@@ -189,7 +199,10 @@ class Rules:
 
     def _prefixed(self, key: str, value: Scalar) -> bool:
         """An `ollama/<name>` value: taken in any key but those that name images and paths."""
-        if not self.prefix_on or key.lower() in NOT_PREFIXED_NAMES or _compact(key) in URL_KEYS:
+        if not self.prefix_on:
+            return False
+        lower, compact = self._lower(key)
+        if lower in NOT_PREFIXED_NAMES or compact in URL_KEYS:
             return False
         start = ollama_prefix_end(value.text)
         if start is None:
@@ -227,7 +240,7 @@ class Rules:
         """What a mapping's own provider or base-URL keys say: Ollama, not Ollama, or nothing."""
         verdict: Context | None = None
         for key, value in mapping.pairs:
-            lower = key.lower()
+            lower, compact = self._lower(key)
             if isinstance(value, Mapping) and lower in URL_HOLDERS and self.urls_on:
                 inner = self._url_verdict(value)
                 if inner is not None:
@@ -240,9 +253,39 @@ class Rules:
                     return Context(True, f"`{key}: {value.text.strip()}`")
                 if lower in STRICT_PROVIDER_KEYS:
                     verdict = Context(False)
-            elif self.urls_on and _compact(key) in URL_KEYS and is_ollama_url(value.text):
+            elif self.urls_on and compact in URL_KEYS and is_ollama_url(value.text):
                 return Context(True, f"base URL `{value.text.strip()}`")
         return verdict
+
+    def _lower(self, key: str) -> tuple[str, str]:
+        """`key.lower()` and `_compact(key)`."""
+        try:
+            return self._lowered[key]
+        except KeyError:
+            found = self._lowered[key] = (key.lower(), _compact(key))
+            return found
+
+    def _entered(self, key: str, context: Context) -> Context:
+        """`_enter(key, context)`: what a key says is worked out once per key."""
+        try:
+            own = self._entering[key]
+        except KeyError:
+            own = self._entering[key] = self._enter(key, _INHERITED)
+        return context if own is _INHERITED else own
+
+    def _key_prefix_end(self, key: str) -> int | None:
+        try:
+            return self._key_prefixes[key]
+        except KeyError:
+            found = self._key_prefixes[key] = ollama_prefix_end(key)
+            return found
+
+    def _is_model_key(self, key: str) -> bool:
+        try:
+            return self._model_keys[key]
+        except KeyError:
+            found = self._model_keys[key] = is_model_key(key, self.model_keys)
+            return found
 
     def _url_verdict(self, mapping: Mapping) -> Context | None:
         for key, value in mapping.pairs:
@@ -317,9 +360,13 @@ def _compact(key: str) -> str:
     return key.lower().replace("_", "").replace("-", "")
 
 
-def _roles_kind(mapping: Mapping) -> SlotKind | None:
+def _roles_kind(mapping: Mapping, lower: Callable[[str], tuple[str, str]]) -> SlotKind | None:
     """Continue's `roles`: which job the model of this entry does."""
-    roles = next((v for k, v in mapping.pairs if k.lower() == "roles"), None)
+    roles = None
+    for key, value in mapping.pairs:
+        if lower(key)[0] == "roles":
+            roles = value
+            break
     if not isinstance(roles, Sequence):
         return None
     names = {item.text.strip().lower() for item in roles.items if isinstance(item, Scalar)}

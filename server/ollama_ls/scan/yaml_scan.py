@@ -13,10 +13,12 @@ from .nodes import Key, Mapping, Node, Opaque, Scalar, Sequence, empty_at
 from .parsing import parse, parse_tolerantly, remap
 from .positions import decode
 
-_CONTENT = {
+_CONTENT = frozenset({
     "block_mapping", "block_sequence", "flow_mapping", "flow_sequence", "plain_scalar",
     "double_quote_scalar", "single_quote_scalar", "block_scalar", "alias", "ERROR",
-}  # fmt: skip
+})  # fmt: skip
+_WRAPPERS = frozenset(("block_node", "flow_node"))
+_LONGEST_NULL = 4  # bytes: tree-sitter-yaml's null_scalar is `null`, `Null`, `NULL` or `~`
 
 
 def parse_yaml(data: bytes) -> list[Node]:
@@ -65,40 +67,58 @@ def convert(root: TSNode, data: bytes) -> list[Node]:
 
 def _value(node: TSNode, data: bytes) -> Node:
     kind = node.type
-    while kind in ("block_node", "flow_node"):
+    while kind in _WRAPPERS:
         # Most nodes hold just their content: no list of children for them (a 10,000-line
-        # file converts ~20,000 of these per edit).
+        # file converts ~20,000 of these per edit). Each `.type` is a call into C: read once.
         if node.named_child_count == 1:
             inner = node.named_child(0)
-            if inner is None or inner.type not in _CONTENT:
+            if inner is None:
+                return Opaque()
+            kind = inner.type
+            if kind not in _CONTENT:
                 return Opaque()
         else:
             inner = next((c for c in node.named_children if c.type in _CONTENT), None)
             if inner is None:
                 return Opaque()
+            kind = inner.type
         node = inner
-        kind = node.type
     if kind == "plain_scalar":
-        count = node.named_child_count
-        if count == 1:
-            child = node.named_child(0)
-            if child is not None and child.type == "null_scalar":
+        start, end = node.start_byte, node.end_byte
+        # A null (`null`, `Null`, `NULL`, `~`) is never longer than 4 bytes: longer scalars
+        # need no look at their children.
+        if end - start <= _LONGEST_NULL:
+            count = node.named_child_count
+            if count == 1:
+                child = node.named_child(0)
+                if child is not None and child.type == "null_scalar":
+                    return Opaque()
+            elif count and any(c.type == "null_scalar" for c in node.named_children):
                 return Opaque()
-        elif count and any(c.type == "null_scalar" for c in node.named_children):
-            return Opaque()
-        return Scalar(_text(node, data), node.start_byte, node.end_byte, quoted=False)
+        return Scalar(_text_span(data, start, end), start, end, False)
     if kind in ("double_quote_scalar", "single_quote_scalar"):
         return _quoted(node, data)
     if kind == "block_mapping":
         mapping = Mapping()
+        pairs = mapping.pairs
         for child in node.named_children:
-            if child.type == "block_mapping_pair":
-                mapping.pairs.extend(_pair(child, data))
-            elif child.type == "ERROR":
-                mapping.pairs.extend(_error_mapping(child, data).pairs)
+            child_kind = child.type
+            if child_kind == "block_mapping_pair":
+                pair = _pair_of(child, data)
+                if pair is not None:
+                    pairs.append(pair)
+            elif child_kind == "ERROR":
+                pairs.extend(_error_mapping(child, data).pairs)
         return mapping
     if kind == "flow_mapping":
-        return Mapping([p for c in node.named_children for p in _pair(c, data)])
+        # A loop, not a comprehension: one Python frame less per level of nesting.
+        flow_pairs = []
+        for child in node.named_children:
+            if child.type in ("block_mapping_pair", "flow_pair"):
+                pair = _pair_of(child, data)
+                if pair is not None:
+                    flow_pairs.append(pair)
+        return Mapping(flow_pairs)
     if kind == "block_sequence":
         return Sequence([_item(c, data) for c in node.named_children if c.type == "block_sequence_item"])
     if kind == "flow_sequence":
@@ -121,18 +141,24 @@ def _quoted(node: TSNode, data: bytes) -> Scalar:
 def _pair(node: TSNode, data: bytes) -> list[tuple[str, Node]]:
     if node.type not in ("block_mapping_pair", "flow_pair"):
         return []
+    pair = _pair_of(node, data)
+    return [] if pair is None else [pair]
+
+
+def _pair_of(node: TSNode, data: bytes) -> tuple[str, Node] | None:
+    """The key and value of a `block_mapping_pair` or `flow_pair`; None without a string key."""
     key = _key(node.child_by_field_name("key"), data)
     if key is None:
-        return []
+        return None
     value = node.child_by_field_name("value")
     if value is not None:
         # Units (memo.py) are block values: scalars and flow collections are cheaper to convert
         # again than to look up.
         if value.type == "block_node" and (memo := _memo.active()) is not None:
-            return [(key, memo.value(value, data, _value))]
-        return [(key, _value(value, data))]
+            return (key, memo.value(value, data, _value))
+        return (key, _value(value, data))
     colon = next((c for c in node.children if c.type == ":"), None)
-    return [(key, empty_at(data, colon.end_byte) if colon else Opaque())]
+    return (key, empty_at(data, colon.end_byte) if colon else Opaque())
 
 
 def _item(node: TSNode, data: bytes) -> Node:
@@ -219,4 +245,7 @@ def _text(node: TSNode, data: bytes) -> str:
 
 
 def _text_span(data: bytes, start: int, end: int) -> str:
-    return decode(data[start:end])
+    try:
+        return data[start:end].decode("utf-8", "surrogatepass")
+    except UnicodeDecodeError:
+        return decode(data[start:end])
