@@ -7,7 +7,9 @@ makes the name invalid. The server compares names case-insensitively, part by pa
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 DEFAULT_HOST = "registry.ollama.ai"
 DEFAULT_NAMESPACE = "library"
@@ -16,6 +18,14 @@ DEFAULT_SCHEME = "https"
 MISSING_PART = "!MISSING!"
 
 _MAX_LENGTH = {"host": 350, "namespace": 80, "model": 80, "tag": 80}
+# A part that `_part_problem` accepts, in one regex match (it walks the part character by
+# character to say what is wrong).
+_VALID_PART = {
+    "host": re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.:-]*"),
+    "namespace": re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*"),
+    "model": re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*"),
+    "tag": re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*"),
+}
 
 
 class ModelRefError(ValueError):
@@ -38,7 +48,10 @@ class ModelName:
     def first_problem(self) -> str | None:
         """Why the name is invalid, in words a user can act on; None when it is valid."""
         for kind in ("host", "namespace", "model", "tag"):
-            problem = _part_problem(kind, getattr(self, kind))
+            part = getattr(self, kind)
+            if part and len(part) <= _MAX_LENGTH[kind] and _VALID_PART[kind].fullmatch(part):
+                continue
+            problem = _part_problem(kind, part)
             if problem:
                 return problem
         return None
@@ -81,6 +94,7 @@ def parse_name_bare(raw: str) -> ModelName:
     return ModelName(host=host, namespace=namespace, model=model, tag=tag, scheme=scheme)
 
 
+@lru_cache(maxsize=8192)  # a team server lists ~1,000 names; a large file repeats its own
 def parse_name(raw: str) -> ModelName:
     """Parse a name and fill in Ollama's defaults (Go `ParseName`)."""
     bare = parse_name_bare(raw)

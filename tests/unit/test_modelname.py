@@ -1,7 +1,10 @@
 """Every example of ollama-api.md section 8, checked against our port of name.go."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from ollama_ls import modelname
 from ollama_ls.modelname import (
     ModelRefError,
     parse_name,
@@ -128,3 +131,26 @@ def test_both_source_suffixes_are_refused(raw):
 def test_empty_reference_is_refused():
     with pytest.raises(ModelRefError, match="model is required"):
         strip_source_suffix("   ")
+
+
+# The one-regex check of a part must agree with the character walk that words the problem.
+PART_ALPHABET = "aZ09_-.:/@!é \t\n"
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.sampled_from(["host", "namespace", "model", "tag"]), st.text(PART_ALPHABET, max_size=12))
+def test_the_quick_part_check_agrees_with_the_walk(kind, part):
+    quick = bool(part) and modelname._VALID_PART[kind].fullmatch(part) is not None
+    assert quick == (modelname._part_problem(kind, part) is None)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(PART_ALPHABET, max_size=30))
+def test_first_problem_is_the_walk_s_first_problem(raw):
+    parsed = parse_name(raw)
+    walked = next(
+        (p for k in ("host", "namespace", "model", "tag")
+         if (p := modelname._part_problem(k, getattr(parsed, k)))),
+        None,
+    )
+    assert parsed.first_problem() == walked

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
-@dataclass
+@dataclass(slots=True)
 class Scalar:
     """A string value; `start:end` covers its text without quotes.
 
@@ -40,17 +40,17 @@ class Key(str):
         return Scalar(str(self), self.start, self.end, quoted)
 
 
-@dataclass
+@dataclass(slots=True)
 class Mapping:
     pairs: list[tuple[str, Node]] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Sequence:
     items: list[Node] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Opaque:
     """A value that is not a string (number, bool, null, block scalar ...). Numbers and booleans
     of JSON and TOML keep their text and place (`start:end`), for the context-length check;

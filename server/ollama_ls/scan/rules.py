@@ -110,8 +110,8 @@ class Rules:
         self.ignores = _index([(split_path(p), p) for t in self.tools for p in t.ignore])
         self.found: list[Found] = []
         self._config = (self.model_keys, disabled)
-        self._tool_paths: dict[tuple[str, ...], tuple[Tool, NamePath] | None] = {}
-        self._ignored_paths: dict[tuple[str, ...], bool] = {}
+        # key path -> (ignored, the tool path it matches): `_IGNORED` for an ignored one
+        self._paths: dict[tuple[str, ...], tuple[Tool, NamePath] | None | object] = {}
         # A large file repeats the same keys: what each says, worked out once per walk.
         self._lowered: dict[str, tuple[str, str]] = {}  # key -> (lower case, `_compact`)
         self._model_keys: dict[str, bool] = {}  # key -> is_model_key
@@ -164,17 +164,23 @@ class Rules:
         roles = _roles_kind(node, self._lower)
         for key, value in node.pairs:
             keys = (*path, key)
-            if self._ignored(keys):
+            tool_path = self._path(keys)
+            if tool_path is _IGNORED:
                 continue
             inner = self._entered(key, here)
-            tool_path = self._tool_path(keys)
-            if isinstance(key, Key) and self.prefix_on and (start := self._key_prefix_end(key)) is not None:
+            # Only a text that starts with `ollama` can have the prefix (`_OLLAMA_PREFIX`):
+            # most keys and values of a large file are ruled out without a call.
+            if (
+                key.startswith("ollama") and isinstance(key, Key) and self.prefix_on
+                and (start := self._key_prefix_end(key)) is not None
+            ):
                 name = after(key.as_scalar(quoted=True), start)
                 self._add(key, prefixed_kind(key, keys), name, PREFIX_RULE)
             if tool_path is not None and (not tool_path[1].needs_ollama or inner.ollama):
                 self._tool_values(tool_path, key, keys, value, inner)
             elif isinstance(value, Scalar):
-                self._scalar(key, keys, value, inner, roles)
+                if value.text.startswith("ollama") or (inner.ollama and self._is_model_key(key)):
+                    self._scalar(key, keys, value, inner, roles)
             elif isinstance(value, Sequence) and inner.ollama and (
                 self._is_model_key(key) or is_list_key(key)
             ):
@@ -303,20 +309,22 @@ class Rules:
             return Context(False)
         return context
 
-    def _tool_path(self, keys: tuple[str, ...]) -> tuple[Tool, NamePath] | None:
-        # A large file repeats the same key paths (`agents.[].model` 500 times): look each up once.
+    def _path(self, keys: tuple[str, ...]) -> Any:
+        """`_IGNORED` when the key path is ignored, else the tool path it matches, if any.
+        A large file repeats the same key paths (`agents.[].model` 500 times): each is looked
+        up once."""
         try:
-            return self._tool_paths[keys]
+            return self._paths[keys]
         except KeyError:
-            found = self._tool_paths[keys] = next(iter(_matching(self.name_paths, keys)), None)
+            if any(True for _ in _matching(self.ignores, keys)):
+                found: Any = _IGNORED
+            else:
+                found = next(iter(_matching(self.name_paths, keys)), None)
+            self._paths[keys] = found
             return found
 
-    def _ignored(self, keys: tuple[str, ...]) -> bool:
-        try:
-            return self._ignored_paths[keys]
-        except KeyError:
-            found = self._ignored_paths[keys] = any(True for _ in _matching(self.ignores, keys))
-            return found
+
+_IGNORED = object()
 
 
 PathIndex = dict[tuple[int, str], list[tuple[tuple[str, ...], Any]]]
