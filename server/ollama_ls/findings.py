@@ -172,10 +172,11 @@ class _Capabilities:
     """The capabilities the findings were judged against, hashed once: a tuple hashes all its
     items on every lookup (500 slots x 450 models per recheck)."""
 
-    __slots__ = ("_hash", "items")
+    __slots__ = ("_hash", "by_name", "items")
 
     def __init__(self, items: tuple[tuple[str, tuple[str, ...]], ...]) -> None:
         self.items = items
+        self.by_name = dict(items)  # built once, not once per slot checked
         self._hash = hash(items)
 
     def __hash__(self) -> int:
@@ -206,7 +207,7 @@ def _check_cached(
     server: str,
     spelling: bool,
 ) -> Finding | None:
-    return check_slot(slot, index, dict(capabilities.items), server, spelling)
+    return check_slot(slot, index, capabilities.by_name, server, spelling)
 
 
 def _check_capability(slot: Slot, name: str, capabilities: Sequence[str]) -> Finding | None:

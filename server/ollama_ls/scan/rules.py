@@ -162,12 +162,17 @@ class Rules:
         declared = self._declared(node)
         here = context if declared is None else declared
         roles = _roles_kind(node, self._lower)
+        # The per-walk caches read inline: two method calls less per pair of a large file.
+        paths, entering = self._paths, self._entering
         for key, value in node.pairs:
             keys = (*path, key)
-            tool_path = self._path(keys)
+            tool_path = paths.get(keys, _UNKNOWN)
+            if tool_path is _UNKNOWN:
+                tool_path = self._path(keys)
             if tool_path is _IGNORED:
                 continue
-            inner = self._entered(key, here)
+            own = entering.get(key)
+            inner = self._entered(key, here) if own is None else here if own is _INHERITED else own
             # Only a text that starts with `ollama` can have the prefix (`_OLLAMA_PREFIX`):
             # most keys and values of a large file are ruled out without a call.
             if (
@@ -325,6 +330,7 @@ class Rules:
 
 
 _IGNORED = object()
+_UNKNOWN = object()
 
 
 PathIndex = dict[tuple[int, str], list[tuple[tuple[str, ...], Any]]]
