@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from ollama_ls.modelname import (
+    CLOUD_DISABLED,
     CLOUD_SIGN_IN,
     ModelRefError,
     model_key,
@@ -166,6 +167,17 @@ def check_slot(
         name,
         tuple(others),
     )
+
+
+def cloud_disabled_wording(findings: list[Finding]) -> list[Finding]:
+    """The findings for a server that refuses Ollama Cloud models: a cloud name that is not
+    listed cannot be signed in and pulled there (hover says the same, from Ollama's answer)."""
+    return [
+        replace(finding, message=f"`{finding.model}` is an Ollama Cloud model. {CLOUD_DISABLED}.")
+        if finding.code == CLOUD_MODEL_NOT_PULLED
+        else finding
+        for finding in findings
+    ]
 
 
 class _Capabilities:

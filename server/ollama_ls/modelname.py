@@ -138,6 +138,15 @@ CLOUD_SIGN_IN = (
 )
 
 
+# What to do about a cloud model on a server that refuses them (OLLAMA_NO_CLOUD): hover, errors
+# and diagnostics say it the same way.
+CLOUD_DISABLED = (
+    "Ollama Cloud models are disabled on this Ollama server (OLLAMA_NO_CLOUD, or "
+    "disable_ollama_cloud in its server.json): use a local model, or enable cloud there and "
+    "run `ollama signin`"
+)
+
+
 def is_cloud_name(name: str) -> bool:
     """`gpt-oss:120b-cloud`, `kimi-k2:cloud`: a model Ollama runs on ollama.com."""
     try:

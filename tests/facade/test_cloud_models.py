@@ -74,3 +74,32 @@ async def test_the_python_api_names_its_own_argument(emulator):
             await client.chat("deepseek-v3.1:671b-cloud", [{"role": "user", "content": "hi"}])
     assert "api_key (or OLLAMA_API_KEY)" in caught.value.suggestion
     assert "setting" not in caught.value.suggestion
+
+
+def test_the_emulator_states_its_cloud_policy_as_ollama_does(emulator):
+    assert httpx.get(f"{emulator.base_url}/api/status").json() == {
+        "cloud": {"disabled": True, "source": "env"}
+    }
+    emulator.set_cloud("signed_out")
+    assert httpx.get(f"{emulator.base_url}/api/status").json() == {
+        "cloud": {"disabled": False, "source": "none"}
+    }
+
+
+async def test_the_tools_ask_for_the_cloud_policy_once_per_server_and_model_list(emulator):
+    async with OllamaEditorTools(ToolsConfig(base_url=emulator.base_url)) as tools:
+        assert await tools.cloud_disabled() is True
+        emulator.set_cloud("signed_out")
+        assert await tools.cloud_disabled() is True  # cached
+        assert len(emulator.requests_to("/api/status")) == 1
+        tools.invalidate()
+        assert await tools.cloud_disabled() is False
+
+
+async def test_an_ollama_without_api_status_cannot_say(emulator):
+    """Ollama before /api/status answers 404: unknown, asked once, nothing raised."""
+    emulator.faults.status(404, "404 page not found", paths=["/api/status"])
+    async with OllamaEditorTools(ToolsConfig(base_url=emulator.base_url)) as tools:
+        assert await tools.cloud_disabled() is None
+        assert await tools.cloud_disabled() is None
+        assert len(emulator.requests_to("/api/status")) == 1

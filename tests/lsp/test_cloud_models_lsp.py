@@ -1,11 +1,12 @@
 """Ollama Cloud models over the language server: completion marks a pulled cloud model, a cloud
-name the server does not list is a warning with the sign-in fix, and hover says the same."""
+name the server does not list is a warning with the fix that server needs (sign in and pull, or
+cloud is turned off there), and hover says the same."""
 
 from __future__ import annotations
 
 from lsprotocol import types
 
-from ollama_ls.modelname import CLOUD_SIGN_IN
+from ollama_ls.modelname import CLOUD_DISABLED, CLOUD_SIGN_IN
 
 URI = "file:///work/app/config.yaml"
 TEXT = "llm:\n  provider: ollama\n  model: kimi-k2:1t-cloud\n"
@@ -32,7 +33,8 @@ async def test_completion_marks_a_pulled_cloud_model(session, emulator):
     assert "Ollama Cloud" not in local.detail and local.detail.endswith("B")  # its size
 
 
-async def test_a_cloud_name_not_listed_warns_and_hover_says_the_same_fix(session, emulator):
+async def test_a_cloud_name_not_listed_on_a_signed_out_server_says_sign_in_then_pull(session, emulator):
+    emulator.set_cloud("signed_out")
     session.editor.open(URI, TEXT, "yaml")
     (diagnostic,) = await session.until(lambda: session.diagnostics(URI))
     assert diagnostic.code == "cloud-model-not-pulled"
@@ -42,16 +44,29 @@ async def test_a_cloud_name_not_listed_warns_and_hover_says_the_same_fix(session
     hover = await session.client.text_document_hover_async(
         types.HoverParams(types.TextDocumentIdentifier(URI), at(2, 12))
     )
-    # Hover asked the server, which has cloud off (the emulator's default, as a fresh Ollama
-    # with OLLAMA_NO_CLOUD): it says so, with the same last step.
-    assert hover is not None and "`ollama signin`" in hover.contents.value
-    assert "Ollama Cloud models are disabled on this Ollama server" in hover.contents.value
+    assert hover is not None and CLOUD_SIGN_IN in hover.contents.value
 
 
-async def test_hover_on_a_signed_out_server_says_to_sign_in_as_the_warning_does(session, emulator):
-    emulator.set_cloud("signed_out")
+async def test_on_a_server_with_cloud_off_the_warning_and_hover_say_so_alike(session, emulator):
+    """The emulator's default, as an Ollama with OLLAMA_NO_CLOUD: /api/status says cloud is
+    disabled, and signing in then pulling would not help."""
     session.editor.open(URI, TEXT, "yaml")
+    (diagnostic,) = await session.until(lambda: session.diagnostics(URI))
+    assert diagnostic.code == "cloud-model-not-pulled"
+    assert diagnostic.message == f"`kimi-k2:1t-cloud` is an Ollama Cloud model. {CLOUD_DISABLED}."
     hover = await session.client.text_document_hover_async(
         types.HoverParams(types.TextDocumentIdentifier(URI), at(2, 12))
     )
-    assert hover is not None and CLOUD_SIGN_IN in hover.contents.value
+    assert hover is not None and CLOUD_DISABLED in " ".join(hover.contents.value.split())
+    asked = emulator.requests_to("/api/status")
+    assert len(asked) == 1  # cached: not asked again by hover or a later recheck
+    session.editor.replace_all(URI, TEXT.replace("kimi-k2:1t-cloud", "glm-4.6:cloud"))
+    await session.until(lambda: "glm-4.6:cloud" in str(session.diagnostics(URI)))
+    assert CLOUD_DISABLED in session.diagnostics(URI)[0].message
+    assert len(emulator.requests_to("/api/status")) == 1
+
+
+async def test_a_document_without_cloud_names_never_asks_for_the_cloud_policy(session, emulator):
+    session.editor.open(URI, "llm:\n  provider: ollama\n  model: not-here:7b\n", "yaml")
+    await session.until(lambda: session.diagnostics(URI))
+    assert not emulator.requests_to("/api/status")

@@ -28,6 +28,7 @@ from .wire import (
     RunningList,
     RunningModel,
     ShowResponse,
+    StatusResponse,
     VersionResponse,
 )
 
@@ -117,6 +118,10 @@ class OllamaClient:
 
     async def version(self) -> str:
         return (await self._call("GET", "/api/version", VersionResponse)).version
+
+    async def server_status(self) -> StatusResponse:
+        """Whether the server may run Ollama Cloud models. Ollama before /api/status: 404."""
+        return await self._call("GET", "/api/status", StatusResponse)
 
     async def list_models(self) -> list[ListedModel]:
         return (await self._call("GET", "/api/tags", ModelList)).models

@@ -16,7 +16,7 @@ from typing import Literal
 
 import httpx
 
-from ..modelname import CLOUD_SIGN_IN, is_cloud_name
+from ..modelname import CLOUD_DISABLED, CLOUD_SIGN_IN, is_cloud_name
 from .host import is_local, without_credentials
 
 # Who reads an error's advice: a user of this Python API, of the language server (its settings),
@@ -59,12 +59,6 @@ def knob(name: str, audience: Audience = "python") -> str:
     return KNOBS[name][audience]
 
 
-# Ollama Cloud models (`x:cloud`, `x:*-cloud`): one cause and one fix wherever they show.
-CLOUD_DISABLED = (
-    "Ollama Cloud models are disabled on this Ollama server (OLLAMA_NO_CLOUD, or "
-    "disable_ollama_cloud in its server.json): use a local model, or enable cloud there and "
-    "run `ollama signin`"
-)
 
 CAPABILITIES = (
     "generate", "chat", "completion", "tools", "insert", "thinking",

@@ -196,3 +196,14 @@ class RunningList(WireModel):
 
 class VersionResponse(WireModel):
     version: str
+
+
+class CloudPolicy(WireModel):
+    disabled: bool = False
+    source: str = "none"  # "none" | "env" | "config" | "both"
+
+
+class StatusResponse(WireModel):
+    """GET /api/status (newer Ollama; older ones answer 404)."""
+
+    cloud: CloudPolicy = Field(default_factory=CloudPolicy)

@@ -18,6 +18,7 @@ ROUTES: list[tuple[tuple[str, ...], str, Any]] = [
     (("GET", "HEAD"), "/", routes_models.root),
     (("GET", "HEAD"), "/api/version", routes_models.version),
     (("GET", "HEAD"), "/api/tags", routes_models.tags),
+    (("GET",), "/api/status", routes_models.status),
     (("POST",), "/api/pull", routes_pull.pull),
     (("POST",), "/api/show", routes_models.show),
     (("DELETE",), "/api/delete", routes_models.delete),

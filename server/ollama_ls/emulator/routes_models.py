@@ -24,6 +24,13 @@ async def version(request: web.Request) -> web.Response:
     return json_response({"version": state_of(request).version})
 
 
+async def status(request: web.Request) -> web.Response:
+    """GET /api/status: whether this server may run Ollama Cloud models (the emulator's cloud
+    mode "disabled" stands for OLLAMA_NO_CLOUD)."""
+    disabled = state_of(request).cloud == "disabled"
+    return json_response({"cloud": {"disabled": disabled, "source": "env" if disabled else "none"}})
+
+
 async def tags(request: web.Request) -> web.Response:
     models = sorted(state_of(request).installed.values(), key=lambda m: m.modified_ns,
                     reverse=True)

@@ -11,7 +11,9 @@ from ollama_ls.client import OllamaError
 from ollama_ls.facade.editor_tools import OllamaEditorTools
 from ollama_ls.facade.models import ModelSummary
 from ollama_ls.facade.recommend import model_purposes
-from ollama_ls.findings import Finding, check_document, installed_index
+from ollama_ls.findings import (
+    CLOUD_MODEL_NOT_PULLED, Finding, check_document, cloud_disabled_wording, installed_index,
+)
 from ollama_ls.modelname import model_key
 from ollama_ls.scan import ContextSetting, FileKind, Slot, context_settings, scan
 
@@ -54,13 +56,17 @@ async def find_problems(
     listed = None if models is None else {m.name: m.capabilities for m in models if m.capabilities}
     if listed is not None:
         listed.update(capabilities)
-    return await run(
+    findings = await run(
         lambda: check_document(
             text, kind, index, capabilities, model_keys, server=tools.base_url, slots=slots,
             spelling=spelling, contexts=contexts, context_maxima=maxima,
             installed_capabilities=listed, purposes=model_purposes(),
         )
     )  # fmt: skip
+    # Only asked when a cloud name is not listed: is cloud off on this server?
+    if any(f.code == CLOUD_MODEL_NOT_PULLED for f in findings) and await tools.cloud_disabled():
+        return cloud_disabled_wording(findings)
+    return findings
 
 
 async def context_maxima(

@@ -49,6 +49,7 @@ log = logging.getLogger(__name__)
 
 # How long a look at /api/ps stays good for hover ("loaded now").
 RUNNING_TTL = 5.0
+_UNKNOWN = object()  # a cache miss, where None is a value (the server cannot say)
 
 StatusListener = Callable[[Status | None, Status], Any]
 ModelsListener = Callable[[list[ModelSummary]], Any]
@@ -70,6 +71,7 @@ class OllamaEditorTools:
         self._models = TtlCache(self.config.model_cache_ttl, clock)
         self._details = TtlCache(self.config.model_cache_ttl, clock)
         self._running = TtlCache(RUNNING_TTL, clock)
+        self._cloud_policy = TtlCache(self.config.model_cache_ttl, clock)
         self.monitor = StatusMonitor(self.config, clock, self._probe_status, self._after_probe)
         self._models_listeners: Listeners[[list[ModelSummary]]] = Listeners("model list")
         self._last_model_names: frozenset[str] | None = None
@@ -270,6 +272,26 @@ class OllamaEditorTools:
 
         return await self._flight.do(("show", key), fetch)
 
+    async def cloud_disabled(self) -> bool | None:
+        """Whether the server refuses Ollama Cloud models (GET /api/status, cached like the
+        model list); None when it cannot say (an Ollama without /api/status, or no answer)."""
+        key = self.pool.active.url
+        known = self._cloud_policy.get(key, _UNKNOWN)
+        if known is not _UNKNOWN:
+            return known
+
+        async def fetch() -> bool | None:
+            try:
+                status = await self.pool.call(lambda client: client.server_status())
+            except OllamaError:
+                disabled = None
+            else:
+                disabled = status.cloud.disabled
+            self._cloud_policy.put(key, disabled)
+            return disabled
+
+        return await self._flight.do(("cloud policy", key), fetch)
+
     async def get_supported_capabilities(self, model: str | None = None) -> Capabilities:
         name = model or await self.resolve_default_model_name()
         show = await self._show(name)
@@ -389,6 +411,7 @@ class OllamaEditorTools:
         self._models.clear()
         self._details.clear()
         self._running.clear()
+        self._cloud_policy.clear()
 
     async def refresh_models(self) -> list[ModelSummary]:
         self.invalidate()
