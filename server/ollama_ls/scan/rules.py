@@ -13,7 +13,6 @@ Sections and variables named after other providers are never Ollama's.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from collections.abc import Sequence as Seq
 from dataclasses import dataclass
 from typing import Any
@@ -161,7 +160,7 @@ class Rules:
             return
         declared = self._declared(node)
         here = context if declared is None else declared
-        roles = _roles_kind(node, self._lower)
+        roles = _roles_kind(node)
         # The per-walk caches read inline: two method calls less per pair of a large file.
         paths, entering = self._paths, self._entering
         for key, value in node.pairs:
@@ -374,11 +373,11 @@ def _compact(key: str) -> str:
     return key.lower().replace("_", "").replace("-", "")
 
 
-def _roles_kind(mapping: Mapping, lower: Callable[[str], tuple[str, str]]) -> SlotKind | None:
+def _roles_kind(mapping: Mapping) -> SlotKind | None:
     """Continue's `roles`: which job the model of this entry does."""
     roles = None
     for key, value in mapping.pairs:
-        if lower(key)[0] == "roles":
+        if len(key) == 5 and key.lower() == "roles":  # the length first: most keys are not
             roles = value
             break
     if not isinstance(roles, Sequence):
