@@ -173,7 +173,11 @@ def cloud_disabled_wording(findings: list[Finding]) -> list[Finding]:
     """The findings for a server that refuses Ollama Cloud models: a cloud name that is not
     listed cannot be signed in and pulled there (hover says the same, from Ollama's answer)."""
     return [
-        replace(finding, message=f"`{finding.model}` is an Ollama Cloud model. {CLOUD_DISABLED}.")
+        replace(
+            finding,
+            message=f"`{finding.model}` is an Ollama Cloud model. {CLOUD_DISABLED}, then run: "
+            f"ollama pull {finding.model}",
+        )
         if finding.code == CLOUD_MODEL_NOT_PULLED
         else finding
         for finding in findings

@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+from ollama_ls.modelname import CLOUD_DISABLED, CLOUD_SIGN_IN
 from tests.cli.test_cli import run
 
 BAD = "llm:\n  provider: ollama\n  model: 'bad name'\n"
@@ -82,3 +83,18 @@ def test_the_pre_commit_hook_runs_the_check_on_the_files_it_selects(emulator, tm
     # pre-commit appends the selected file names to the entry.
     result = run(*entry[1:], str(app), "--host", emulator.base_url)
     assert result.returncode == 1 and "invalid-model-name" in result.stdout
+
+
+def test_a_cloud_model_is_reported_with_the_fix_its_server_needs(emulator, tmp_path):
+    """Cloud off on the server (the emulator's default): check says so, as hover does; signed
+    out: sign in, then pull."""
+    config = tmp_path / "config.yaml"
+    config.write_text("llm:\n  provider: ollama\n  model: gpt-oss:120b-cloud\n")
+    off = run("check", str(config), "--host", emulator.base_url)
+    assert off.stdout.splitlines() == [
+        f"{config}:3:10: warning cloud-model-not-pulled `gpt-oss:120b-cloud` is an Ollama Cloud "
+        f"model. {CLOUD_DISABLED}, then run: ollama pull gpt-oss:120b-cloud"
+    ]
+    emulator.set_cloud("signed_out")
+    signed_out = run("check", str(config), "--host", emulator.base_url).stdout
+    assert CLOUD_SIGN_IN in signed_out and CLOUD_DISABLED not in signed_out

@@ -53,7 +53,10 @@ async def test_on_a_server_with_cloud_off_the_warning_and_hover_say_so_alike(ses
     session.editor.open(URI, TEXT, "yaml")
     (diagnostic,) = await session.until(lambda: session.diagnostics(URI))
     assert diagnostic.code == "cloud-model-not-pulled"
-    assert diagnostic.message == f"`kimi-k2:1t-cloud` is an Ollama Cloud model. {CLOUD_DISABLED}."
+    assert diagnostic.message == (
+        f"`kimi-k2:1t-cloud` is an Ollama Cloud model. {CLOUD_DISABLED}, then run: "
+        "ollama pull kimi-k2:1t-cloud"
+    )
     hover = await session.client.text_document_hover_async(
         types.HoverParams(types.TextDocumentIdentifier(URI), at(2, 12))
     )
