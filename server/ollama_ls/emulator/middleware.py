@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 import json
 from typing import Any, Awaitable, Callable
 
@@ -46,6 +47,7 @@ async def emulate(request: web.Request, handler: Handler) -> web.StreamResponse:
         raise asyncio.CancelledError() from error
     finally:
         record.finished = True
+        record.finished_at = time.monotonic()
     if record.status is None and not request.get(SERVER_ABORTED):
         record.status = response.status
     return response

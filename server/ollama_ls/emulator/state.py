@@ -64,6 +64,7 @@ class RecordedRequest:
     fault: str | None = None
     closed_early: bool = False  # the client went away before the response was complete
     finished: bool = False
+    finished_at: float | None = None  # time.monotonic(), as started_at
 
     def header(self, name: str) -> str | None:
         return next((v for k, v in self.headers.items() if k.lower() == name.lower()), None)
