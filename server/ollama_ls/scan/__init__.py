@@ -196,8 +196,9 @@ def context_settings(
     incremental: IncrementalParser | None = None,
 ) -> list[ContextSetting]:
     """Every context-length setting (`num_ctx`, `contextLength`, ...) beside an Ollama model (and
-    every Modelfile `PARAMETER num_ctx`, `model` None when `FROM` is a file), in document order. Same arguments as `scan`; the
-    parse is shared with it (a scan of the same text just before costs nothing more)."""
+    every Modelfile `PARAMETER num_ctx`, `model` None when `FROM` is a file), in document order.
+    Same arguments as `scan`; the parse is shared with it (a scan of the same text just before
+    costs nothing more)."""
     data = encode(text)
     index = LineIndex(data)
     contexts = _scanned(data, kind, model_keys, disabled, incremental).contexts
