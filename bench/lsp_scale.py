@@ -2,7 +2,7 @@
 installed models, a generated 10,000-line YAML with ~500 model references, and the server at an
 earlier commit ("before", from a `git worktree` in a temp dir) beside today's, in one run.
 
-    .venv/bin/python bench/lsp_scale.py [--quick] [--before COMMIT] [--spawn-only RUNS]
+    .venv/bin/python bench/lsp_scale.py [--quick] [--before COMMIT] [--spawn-only RUNS] [--formats]
 
 Rows (each from this client, send -> answer, over stdio; medians unless said):
   * diagnostics after a one-character edit (didChange -> publishDiagnostics of that version,
@@ -59,6 +59,34 @@ def big_yaml(references: int = 500, lines_each: int = 20) -> str:
         out += [f"  - name: agent-{i}", "    provider: ollama", f"    model: {name}"]
         out += [f"    option_{j}: value {j}" for j in range(lines_each - 3)]
     return "\n".join(out) + "\n"
+
+
+def big_agents(references: int = 500, options: int = 17) -> list[dict[str, str]]:
+    """big_yaml's content as data: `references` agents, each with a model and `options` more keys."""
+    agents = []
+    for i in range(references):
+        name = f"missing{i % 10}:7b" if i % 10 == 9 else model_name(i * 7 % MODELS)
+        agent = {"name": f"agent-{i}", "provider": "ollama", "model": name}
+        agent.update({f"option_{j}": f"value {j}" for j in range(options)})
+        agents.append(agent)
+    return agents
+
+
+def big_document(language: str) -> tuple[str, int, int]:
+    """The ~10,000-line document in `language` (yaml, json, toml), the line of its first agent's
+    model and the column just inside the end of that value (where the edits type)."""
+    if language == "yaml":
+        text = big_yaml()
+    elif language == "json":
+        text = json.dumps({"defaults": {"provider": "ollama"}, "agents": big_agents()}, indent=2)
+    else:
+        text = '[defaults]\nprovider = "ollama"\n' + "".join(
+            "\n[[agents]]\n" + "".join(f"{key} = {json.dumps(value)}\n" for key, value in agent.items())
+            for agent in big_agents())
+    lines = text.splitlines()
+    line = next(i for i, text_line in enumerate(lines) if "model" in text_line and "m0" in text_line)
+    inside = {"yaml": 0, "json": 2, "toml": 1}[language]  # before `",` / `"`
+    return text, line, len(lines[line]) - inside
 
 
 def install_models(base_url: str) -> None:
@@ -339,6 +367,56 @@ async def run_spawn(runs: int, commit: str) -> None:
         remove_tree(tree)
 
 
+async def measure_formats(server_path: Path, base_url: str, quick: bool) -> dict[str, str]:
+    """didOpen -> diagnostics and the one-character edit row for the same content as YAML,
+    JSON and TOML."""
+    row: dict[str, str] = {}
+    client = ScaleClient(server_path)
+    await client.spawn(base_url)
+    while not client.statuses:
+        await asyncio.sleep(0.005)
+    for language in FORMATS:
+        text, line, column = big_document(language)
+        uri = f"file:///bench/scale/agents.{language}"
+        started = time.perf_counter()
+        client.open(uri, text, language)
+        opened = await client.wait_version(uri, 1) - started
+        edits = []
+        for i in range(3 if quick else 9):
+            await asyncio.sleep(0.1)
+            started = time.perf_counter()
+            version = client.change(uri, line, column + i, "x")
+            edits.append(await client.wait_version(uri, version) - started - DEBOUNCE_MS / 1000)
+        row[f"open {language}"] = f"{opened * 1000:.0f} ms"
+        row[f"edit {language}"] = f"{statistics.median(edits) * 1000:.0f} ms"
+    await client.stop()
+    return row
+
+
+FORMATS = ("yaml", "json", "toml")
+
+
+async def run_formats(quick: bool, commit: str) -> None:
+    tree = before_tree(commit)
+    try:
+        with emulator_process(rate=1e6) as base_url:
+            install_models(base_url)
+            before = await measure_formats(tree / "server", base_url, quick)
+            after = await measure_formats(ROOT / "server", base_url, quick)
+    finally:
+        remove_tree(tree)
+    sizes = ", ".join(f"{language} {len(big_document(language)[0].splitlines()):,}" for language in FORMATS)
+    print(f"## 1,000 models, the same 500 agents as YAML, JSON and TOML (lines: {sizes}; "
+          f"{'quick' if quick else 'full'} run; before = {commit})\n")
+    rows = []
+    for language in FORMATS:
+        rows.append([f"diagnostics after a one-character edit, {language.upper()} (net of debounce)",
+                     before[f"edit {language}"], after[f"edit {language}"], "< 50 ms"])
+        rows.append([f"didOpen -> diagnostics, {language.upper()}",
+                     before[f"open {language}"], after[f"open {language}"], "< 100 ms"])
+    table(["what", f"before ({commit})", "now", "target"], rows)
+
+
 def remove_tree(tree: Path) -> None:
     subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)],
                    capture_output=True, check=False)
@@ -350,8 +428,13 @@ def main() -> None:
     parser.add_argument("--before", default=DEFAULT_BEFORE, help="the commit to compare with")
     parser.add_argument("--spawn-only", type=int, metavar="RUNS",
                         help="only the spawn -> initialize row, RUNS spawns per tree and round")
+    parser.add_argument("--formats", action="store_true",
+                        help="only the open and edit rows, for the same content as YAML, JSON and TOML")
     args = parser.parse_args()
     print_machine()
+    if args.formats:
+        asyncio.run(run_formats(args.quick, args.before))
+        return
     if args.spawn_only:
         asyncio.run(run_spawn(args.spawn_only, args.before))
         return

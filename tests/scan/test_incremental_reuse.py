@@ -6,6 +6,9 @@ the final text, and the limits say what a full measure says."""
 
 from __future__ import annotations
 
+import copy
+import json
+
 import ollama_ls.scan as scan_module
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -239,8 +242,44 @@ def valid_yaml_edits(draw):
     return FileKind.YAML, texts
 
 
+JSON_VALUE = st.sampled_from(
+    ["ollama", "openai", "llama3.2", "ollama/qwen3", "nomic-embed-text", "", "é", 8192, None, True]
+)
+JSON_KEYS = st.sampled_from(["provider", "model", "name", "num_ctx", "roles", "options", "note"])
+
+
+@st.composite
+def valid_json_edits(draw):
+    """A Continue/opencode-like JSON document and up to 15 edits that keep it valid (the units
+    are reused only from a text without errors), printed as an editor would keep it (indented):
+    a model block added, removed or duplicated, a value changed or typed into, a key added,
+    `provider: ollama` moved into or out of a block."""
+    document = json.loads(JSON.split("\n", 1)[1])
+    texts = [JSON]
+    for _ in range(draw(st.integers(1, 15))):
+        models = document["models"]
+        action = draw(st.sampled_from(["add", "remove", "duplicate", "value", "letter", "key"]))
+        i = draw(st.integers(0, max(0, len(models) - 1)))
+        if action == "add" or not models:
+            models.insert(i, {"provider": draw(JSON_VALUE), "model": draw(JSON_VALUE)})
+        elif action == "remove":
+            del models[i]
+        elif action == "duplicate":
+            models.insert(i, copy.deepcopy(models[i]))
+        elif action == "value":
+            models[i][draw(JSON_KEYS)] = draw(JSON_VALUE)
+        elif action == "letter":
+            key = draw(st.sampled_from(sorted(models[i])))
+            if isinstance(models[i][key], str):
+                models[i][key] += draw(st.sampled_from(["x", "1", ":", "/"]))
+        else:
+            models[i][draw(JSON_KEYS)] = {draw(JSON_KEYS): draw(JSON_VALUE)}
+        texts.append("// settings\n" + json.dumps(document, indent=draw(st.sampled_from([2, 4]))))
+    return FileKind.JSON, texts
+
+
 @settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(sequence=st.one_of(edit_sequences(), valid_yaml_edits()))
+@given(sequence=st.one_of(edit_sequences(), valid_yaml_edits(), valid_json_edits()))
 def test_slots_and_contexts_after_edits_equal_a_fresh_scan(sequence):
     kind, texts = sequence
     state = IncrementalParser()
@@ -279,6 +318,37 @@ def test_an_edit_of_a_large_file_converts_and_walks_only_the_changed_item():
     assert (memo.hits - hits, memo.misses - misses) == (1, 0)
     edited_again = shifted.replace("model: m150\n", "model: m15\n", 1)
     assert _incremental(edited_again, FileKind.YAML, state) == _fresh(edited_again, FileKind.YAML)
+
+
+def test_an_edit_of_a_large_json_file_converts_only_the_changed_object():
+    models = [
+        {"title": f"a{i}", "provider": "ollama" if i % 3 else "openai", "model": f"m{i}",
+         "roles": ["chat", "edit"], "defaultCompletionOptions": {"contextLength": 1024 + i}}
+        for i in range(200)
+    ]  # fmt: skip
+    text = json.dumps({"models": models}, indent=2)
+    state = IncrementalParser()
+    before = _incremental(text, FileKind.JSON, state)
+    assert before == _fresh(text, FileKind.JSON)
+    assert len(before[0]) == 133 and len(before[1]) == 133
+    memo = state.memo
+    hits, misses = memo.hits, memo.misses
+    edited = text.replace('"model": "m100"', '"model": "m100x"', 1)
+    after = _incremental(edited, FileKind.JSON, state)
+    assert after == _fresh(edited, FileKind.JSON)
+    assert any(slot.value == "m100x" for slot in after[0])
+    # 199 objects reused, and the roles and options of the edited one; that object and the
+    # array around it converted again.
+    assert memo.hits - hits == 201
+    assert memo.misses - misses == 2
+    # A block typed above moves every object: each is still reused, shifted, but the first:
+    # the text before and after share `{` there, so the edit starts inside that object; its
+    # roles and options are reused (199 + 2).
+    moved = edited.replace('"models": [', '"models": [\n    {"provider": "ollama", "model": "new"},', 1)
+    hits = memo.hits
+    shifted = _incremental(moved, FileKind.JSON, state)
+    assert shifted == _fresh(moved, FileKind.JSON) and len(shifted[0]) == 134
+    assert memo.hits - hits == 201
 
 
 def test_a_provider_typed_above_changes_what_the_reused_items_hold():

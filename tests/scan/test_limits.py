@@ -13,7 +13,7 @@ import sys
 import pytest
 
 from ollama_ls.findings import NOT_CHECKED, check_document
-from ollama_ls.scan import FileKind, scan, slot_at
+from ollama_ls.scan import FileKind, IncrementalParser, scan, slot_at
 from ollama_ls.scan.limits import (
     MAX_BRACKET_DEPTH,
     MAX_PARSE_BYTES,
@@ -135,6 +135,10 @@ def test_yaml_at_the_limit_is_checked_and_past_it_is_reported(shape):
 def test_brackets_at_the_limit_are_checked_and_past_it_are_reported(kind, make):
     at_limit = max(d for d in range(MAX_BRACKET_DEPTH + 2) if bracket_depth(make(d).encode(), kind) <= MAX_BRACKET_DEPTH)
     assert [slot.value for slot in scan(make(at_limit), kind)] == ["llama3.2"]
+    # The same as an open document edited (incremental parse, and the units of memo.py).
+    state = IncrementalParser()
+    assert [slot.value for slot in scan(make(at_limit).replace("llama3.2", "x"), kind, incremental=state)] == ["x"]
+    assert [slot.value for slot in scan(make(at_limit), kind, incremental=state)] == ["llama3.2"]
     assert scan(make(at_limit + 1), kind) == []
     [finding] = check_document(make(at_limit + 1), kind, [])
     assert finding.code == NOT_CHECKED and "too deeply nested" in finding.message

@@ -4,13 +4,24 @@ from __future__ import annotations
 
 from tree_sitter import Node as TSNode
 
+from . import memo as _memo
+from .incremental import current_for
 from .languages import FileKind
 from .nodes import Key, Mapping, Node, Opaque, Scalar, Sequence, empty_at
-from .parsing import parse_tolerantly
+from .parsing import parse, parse_tolerantly
 from .positions import decode
+
+# Units of the memo (memo.py) for an open document; strings and literals are cheaper to convert
+# again than to look up.
+_UNIT_TYPES = frozenset(("object", "array"))
 
 
 def parse_json(data: bytes) -> list[Node]:
+    state = current_for(data)
+    if state is not None:
+        tree = parse(data, FileKind.JSON)
+        if not tree.root_node.has_error:  # an open document: reuse what did not change (memo.py)
+            return state.memo.convert(tree, data, convert, state.edit)
     return parse_tolerantly(data, FileKind.JSON, convert)
 
 
@@ -26,7 +37,7 @@ def _value(node: TSNode, data: bytes) -> Node:
     if node.type == "object":
         return _object(node, data)
     if node.type == "array":
-        return Sequence([_value(c, data) for c in node.named_children if c.type != "comment"])
+        return _items(node, data)
     if node.is_missing or node.start_byte == node.end_byte:
         return empty_at(data, node.start_byte)
     if node.type == "ERROR":
@@ -52,12 +63,19 @@ def _object(node: TSNode, data: bytes) -> Mapping:
     mapping = Mapping()
     for child in node.named_children:
         if child.type == "pair":
-            key, value = child.child_by_field_name("key"), child.child_by_field_name("value")
+            key = child.child_by_field_name("key")
             if key is not None and key.type == "string":
                 name = _string(key, data)
-                mapping.pairs.append(
-                    (Key.at(name.text, name.start, name.end), _pair_value(child, value, data))
-                )
+                # Inline, not in a helper: the limits allow 256 nested brackets, and each level
+                # costs this converter Python frames (RecursionError is caught as a last resort).
+                value = child.child_by_field_name("value")
+                if value is None:
+                    converted = _missing_value(child, data)
+                elif value.type in _UNIT_TYPES and (memo := _memo.active()) is not None:
+                    converted = memo.value(value, data, _value)
+                else:
+                    converted = _value(value, data)
+                mapping.pairs.append((Key.at(name.text, name.start, name.end), converted))
         elif child.type == "ERROR":
             mapping.pairs.extend(_object(child, data).pairs)
         elif child.type == "object" and node.type == "ERROR":
@@ -65,8 +83,19 @@ def _object(node: TSNode, data: bytes) -> Mapping:
     return mapping
 
 
-def _pair_value(pair: TSNode, value: TSNode | None, data: bytes) -> Node:
-    if value is not None:
-        return _value(value, data)
+def _items(node: TSNode, data: bytes) -> Sequence:
+    memo = _memo.active()
+    items: list[Node] = []
+    for child in node.named_children:
+        if child.type == "comment":
+            continue
+        if memo is not None and child.type in _UNIT_TYPES:
+            items.append(memo.value(child, data, _value))
+        else:
+            items.append(_value(child, data))
+    return Sequence(items)
+
+
+def _missing_value(pair: TSNode, data: bytes) -> Node:
     colon = next((c for c in pair.children if c.type == ":"), None)
     return empty_at(data, colon.end_byte) if colon else Opaque()
