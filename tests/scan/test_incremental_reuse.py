@@ -278,8 +278,55 @@ def valid_json_edits(draw):
     return FileKind.JSON, texts
 
 
+def _toml_text(agents: list[dict]) -> str:
+    """A Codex-like header, then each agent as an `[[agents]]` element, its `options` (if any) as
+    an `[agents.options]` table below it (which adds to that element)."""
+    out = ['model = "qwen3:8b"\nmodel_provider = "ollama"\n']
+    for agent in agents:
+        out.append("\n[[agents]]\n")
+        out += [f"{key} = {json.dumps(value)}\n" for key, value in agent.items() if key != "options"]
+        if "options" in agent:
+            out.append("[agents.options]\n")
+            out += [f"{key} = {json.dumps(value)}\n" for key, value in agent["options"].items()]
+    return "".join(out)
+
+
+TOML_VALUE = st.sampled_from(["ollama", "openai", "llama3.2", "ollama/qwen3", "", "é", 8192, True])
+
+
+@st.composite
+def valid_toml_edits(draw):
+    """Arrays of tables with up to 15 edits that keep the TOML valid: an element added,
+    removed or duplicated, a value changed or typed into, an `[agents.options]` table added or
+    removed below an element."""
+    agents = [{"provider": "ollama", "model": "m1"}, {"provider": "openai", "model": "gpt-4o"},
+              {"provider": "ollama", "model": "m3", "options": {"num_ctx": 4096}}]
+    texts = [_toml_text(agents)]
+    for _ in range(draw(st.integers(1, 15))):
+        action = draw(st.sampled_from(["add", "remove", "duplicate", "value", "letter", "options"]))
+        i = draw(st.integers(0, max(0, len(agents) - 1)))
+        if action == "add" or not agents:
+            agents.insert(i, {"provider": draw(TOML_VALUE), "model": draw(TOML_VALUE)})
+        elif action == "remove":
+            del agents[i]
+        elif action == "duplicate":
+            agents.insert(i, copy.deepcopy(agents[i]))
+        elif action == "value":
+            agents[i][draw(st.sampled_from(["provider", "model", "name", "num_ctx"]))] = draw(TOML_VALUE)
+        elif action == "letter":
+            key = draw(st.sampled_from(sorted(k for k in agents[i] if k != "options")))
+            if isinstance(agents[i][key], str):
+                agents[i][key] += draw(st.sampled_from(["x", "1", ":", "/"]))
+        elif "options" in agents[i]:
+            del agents[i]["options"]
+        else:
+            agents[i]["options"] = {draw(st.sampled_from(["num_ctx", "model", "note"])): draw(TOML_VALUE)}
+        texts.append(_toml_text(agents))
+    return FileKind.TOML, texts
+
+
 @settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(sequence=st.one_of(edit_sequences(), valid_yaml_edits(), valid_json_edits()))
+@given(sequence=st.one_of(edit_sequences(), valid_yaml_edits(), valid_json_edits(), valid_toml_edits()))
 def test_slots_and_contexts_after_edits_equal_a_fresh_scan(sequence):
     kind, texts = sequence
     state = IncrementalParser()
@@ -349,6 +396,31 @@ def test_an_edit_of_a_large_json_file_converts_only_the_changed_object():
     shifted = _incremental(moved, FileKind.JSON, state)
     assert shifted == _fresh(moved, FileKind.JSON) and len(shifted[0]) == 134
     assert memo.hits - hits == 201
+
+
+def test_an_edit_of_a_large_toml_file_converts_only_the_changed_element():
+    agents = [{"name": f"a{i}", "provider": "ollama" if i % 3 else "openai", "model": f"m{i}",
+               "num_ctx": 1024 + i} for i in range(200)]  # fmt: skip
+    for agent in agents[::10]:
+        agent["options"] = {"model": "helper"}  # [agents.options]: adds to that element
+    text = _toml_text(agents)
+    state = IncrementalParser()
+    before = _incremental(text, FileKind.TOML, state)
+    assert before == _fresh(text, FileKind.TOML)
+    # The header's model, the 133 agents beside provider ollama, and the options' model of the
+    # 13 of those with options.
+    assert len(before[0]) == 1 + 133 + 13 and len(before[1]) == 133
+    memo = state.memo
+    edited = text
+    for name in ("m101", "m100"):  # m100 has options
+        edited = edited.replace(f'model = "{name}"', f'model = "{name}x"', 1)
+        hits, misses = memo.hits, memo.misses
+        after = _incremental(edited, FileKind.TOML, state)
+        assert after == _fresh(edited, FileKind.TOML)
+        assert memo.hits - hits == 199 and memo.misses - misses == 1
+    # The same text again: every element reused, and nothing a table below one added is lost.
+    assert _incremental(edited, FileKind.TOML, state) == _fresh(edited, FileKind.TOML)
+    assert sum(slot.value == "helper" for slot in _incremental(edited, FileKind.TOML, state)[0]) == 13
 
 
 def test_a_provider_typed_above_changes_what_the_reused_items_hold():

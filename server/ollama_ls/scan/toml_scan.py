@@ -4,29 +4,59 @@ from __future__ import annotations
 
 from tree_sitter import Node as TSNode
 
+from . import memo as _memo
+from .incremental import current_for
 from .languages import FileKind
 from .nodes import Mapping, Node, Opaque, Scalar, Sequence, empty_at
-from .parsing import parse_tolerantly
+from .parsing import parse, parse_tolerantly
 from .positions import decode
 
 _KEYS = ("bare_key", "quoted_key", "dotted_key")
 
 
 def parse_toml(data: bytes) -> list[Node]:
+    state = current_for(data)
+    if state is not None:
+        tree = parse(data, FileKind.TOML)
+        if not tree.root_node.has_error:  # an open document: reuse what did not change (memo.py)
+            return state.memo.convert(tree, data, convert, state.edit)
     return parse_tolerantly(data, FileKind.TOML, convert)
 
 
 def convert(root: TSNode, data: bytes) -> list[Node]:
     document = Mapping()
     _add_pairs(document, root, data)
+    memo = _memo.active()
     for child in root.named_children:
         if child.type in ("table", "table_array_element"):
-            header = next((c for c in child.named_children if c.type in _KEYS), None)
+            header = _header(child)
             if header is None:
                 continue
-            table = _descend(document, _key_parts(header, data), new_item=child.type != "table")
-            _add_pairs(table, child, data)
+            path = _key_parts(header, data)
+            if child.type == "table":
+                _add_pairs(_descend(document, path), child, data)
+            elif memo is not None:
+                # An element of an array of tables ([[agents]]) is a unit of the memo: the usual
+                # shape of a long TOML file.
+                _descend(document, path, memo.value(child, data, _element))
+            else:
+                _descend(document, path, _element(child, data))
     return [document]
+
+
+def _header(table: TSNode) -> TSNode | None:
+    """The key of a `[table]` or `[[table]]` header: its first named child (asking for that one
+    alone spares building every pair's node of a long table)."""
+    first = table.named_child(0)
+    if first is not None and first.type in _KEYS:
+        return first
+    return next((c for c in table.named_children if c.type in _KEYS), None)
+
+
+def _element(node: TSNode, data: bytes) -> Mapping:
+    element = Mapping()
+    _add_pairs(element, node, data)
+    return element
 
 
 def _add_pairs(mapping: Mapping, parent: TSNode, data: bytes) -> None:
@@ -41,25 +71,38 @@ def _add_pairs(mapping: Mapping, parent: TSNode, data: bytes) -> None:
             _descend(mapping, parents).pairs.append((last, _pair_value(child, key, data)))
 
 
-def _descend(mapping: Mapping, path: list[str], new_item: bool = False) -> Mapping:
-    """The mapping at `path` below `mapping`, created on the way; with `new_item`,
-    a new element appended to the array of tables at `path`."""
+def _descend(mapping: Mapping, path: list[str], item: Node | None = None) -> Mapping:
+    """The mapping at `path` below `mapping`, created on the way; with `item`, `item` appended
+    to the array of tables at `path`."""
     for i, part in enumerate(path):
         last = i == len(path) - 1
         existing = next((v for k, v in reversed(mapping.pairs) if k == part), None)
-        if last and new_item:
+        if last and item is not None:
             if not isinstance(existing, Sequence):
                 existing = Sequence()
                 mapping.pairs.append((part, existing))
-            existing.items.append(Mapping())
-            return existing.items[-1]  # type: ignore[return-value]
+            existing.items.append(item)
+            return mapping
         if isinstance(existing, Sequence) and existing.items and isinstance(existing.items[-1], Mapping):
+            if isinstance(existing.items[-1], _memo.UNITS):
+                # A table below an element ([agents.options] after [[agents]]) adds to it: add
+                # to a copy, never to what the memo keeps.
+                existing.items[-1] = _detached(existing.items[-1])
             existing = existing.items[-1]
         if not isinstance(existing, Mapping):
             existing = Mapping()
             mapping.pairs.append((part, existing))
         mapping = existing
     return mapping
+
+
+def _detached(node: Node) -> Node:
+    """`node` with every mapping and sequence in it copied (values shared)."""
+    if isinstance(node, Mapping):
+        return Mapping([(key, _detached(value)) for key, value in node.pairs])
+    if isinstance(node, Sequence):
+        return Sequence([_detached(item) for item in node.items])
+    return node
 
 
 def _key_parts(key: TSNode, data: bytes) -> list[str]:
