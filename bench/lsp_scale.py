@@ -377,6 +377,11 @@ async def measure_formats(server_path: Path, base_url: str, quick: bool) -> dict
         await asyncio.sleep(0.005)
     for language in FORMATS:
         text, line, column = big_document(language)
+        # A small document of the language first, as in `measure` (its grammar loaded).
+        small = f"file:///bench/scale/small.{language}"
+        client.open(small, {"yaml": SMALL_TEXT, "json": '{"model": "m0001:latest"}\n',
+                            "toml": 'model = "m0001:latest"\n'}[language], language)
+        await client.wait_version(small, 1)
         uri = f"file:///bench/scale/agents.{language}"
         started = time.perf_counter()
         client.open(uri, text, language)

@@ -52,9 +52,12 @@ _LITERALS = frozenset({"number", "true", "false"})
 
 def _string(node: TSNode, data: bytes) -> Scalar:
     start, end = node.start_byte + 1, node.end_byte
-    last = node.children[-1] if node.children else None
-    if end > start and last is not None and last.type == '"' and not last.is_missing:
+    if not node.has_error:  # closed by its quote (most strings: no child nodes built)
         end -= 1
+    else:
+        last = node.children[-1] if node.children else None
+        if end > start and last is not None and last.type == '"' and not last.is_missing:
+            end -= 1
     return Scalar(decode(data[start:end]), start, end, quoted=True)
 
 

@@ -64,11 +64,18 @@ def _add_pairs(mapping: Mapping, parent: TSNode, data: bytes) -> None:
         if child.type == "ERROR":
             _add_pairs(mapping, child, data)
         elif child.type in ("pair", "_inline_pair"):
-            key = next((c for c in child.named_children if c.type in _KEYS), None)
-            if key is None:
-                continue
+            # A pair is its key, then its value: read the two alone where it has that shape
+            # (building every child node of each pair was half of a long file's conversion).
+            key = child.named_child(0)
+            if child.named_child_count == 2 and key is not None and key.type in _KEYS:
+                value = child.named_child(1)
+            else:
+                key = next((c for c in child.named_children if c.type in _KEYS), None)
+                if key is None:
+                    continue
+                value = next((c for c in child.named_children if c.id != key.id), None)
             *parents, last = _key_parts(key, data)
-            _descend(mapping, parents).pairs.append((last, _pair_value(child, key, data)))
+            _descend(mapping, parents).pairs.append((last, _pair_value(child, value, data)))
 
 
 def _descend(mapping: Mapping, path: list[str], item: Node | None = None) -> Mapping:
@@ -114,8 +121,7 @@ def _key_parts(key: TSNode, data: bytes) -> list[str]:
     return [text]
 
 
-def _pair_value(pair: TSNode, key: TSNode, data: bytes) -> Node:
-    value = next((c for c in pair.named_children if c.id != key.id), None)
+def _pair_value(pair: TSNode, value: TSNode | None, data: bytes) -> Node:
     if value is None or value.is_missing or value.start_byte == value.end_byte:
         equals = next((c for c in pair.children if c.type == "="), None)
         return empty_at(data, equals.end_byte) if equals else Opaque()
