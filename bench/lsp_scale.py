@@ -382,10 +382,21 @@ async def measure_formats(server_path: Path, base_url: str, quick: bool) -> dict
         client.open(small, {"yaml": SMALL_TEXT, "json": '{"model": "m0001:latest"}\n',
                             "toml": 'model = "m0001:latest"\n'}[language], language)
         await client.wait_version(small, 1)
-        uri = f"file:///bench/scale/agents.{language}"
-        started = time.perf_counter()
-        client.open(uri, text, language)
-        opened = await client.wait_version(uri, 1) - started
+        # Opens of texts never seen before (a line differs): median of several, each closed
+        # after, then the last one kept open for the edits.
+        opens = []
+        for i in range(2 if quick else 5):
+            uri = f"file:///bench/scale/agents-{i}.{language}"
+            if i:
+                client.lsp.text_document_did_close(types.DidCloseTextDocumentParams(
+                    text_document=types.TextDocumentIdentifier(uri=previous)))
+            await asyncio.sleep(0.2)
+            started = time.perf_counter()
+            client.open(uri, text.replace("value 1", f"value 1.{i}", 1), language)
+            opens.append(await client.wait_version(uri, 1) - started)
+            previous = uri
+        opened = statistics.median(opens)
+        print(f"# {server_path} {language} opens ms: {[round(o * 1000) for o in opens]}", file=sys.stderr)
         edits = []
         for i in range(3 if quick else 9):
             await asyncio.sleep(0.1)
