@@ -163,20 +163,12 @@ class DiagnosticsScheduler:
         )
 
 
-YOUNG_COLLECTION_THRESHOLD = 20_000  # allocations between young-generation collections
-
-
 def register(server: OllamaLanguageServer) -> DiagnosticsScheduler:
     scheduler = DiagnosticsScheduler(server)
     # Everything imported so far (lsprotocol's types above all) lives as long as the process:
     # kept out of the collector's full passes, which otherwise added ~50 ms to every other scan
     # of a 10,000-line file (measured in process; bench/lsp_scale.py for the whole server).
     gc.freeze()
-    # A first scan of a 10,000-line file allocates ~300,000 objects, and every open document
-    # keeps its parse memo alive: with the default young-generation threshold (700) the
-    # collector's full passes over all of them ran several times per scan (the same open took
-    # 80-240 ms with six such documents open, measured in process). Rarer passes: ~75 ms.
-    gc.set_threshold(YOUNG_COLLECTION_THRESHOLD, *gc.get_threshold()[1:])
 
     def on_status(previous: Status | None, status: Status) -> None:
         if previous is None or previous.reachable != status.reachable:
