@@ -333,16 +333,22 @@ def before_tree(commit: str) -> Path:
     return path
 
 
-async def run(quick: bool, commit: str) -> None:
+async def before_and_now(measure_tree, quick: bool, commit: str) -> tuple[dict[str, str], dict[str, str]]:
+    """`measure_tree(server_path, base_url, quick)` for `commit`'s tree, then today's, against
+    one emulator with 1,000 models."""
     tree = before_tree(commit)
     try:
         with emulator_process(rate=1e6) as base_url:
             install_models(base_url)
-            before = await measure(tree / "server", base_url, quick)
-            after = await measure(ROOT / "server", base_url, quick)
+            before = await measure_tree(tree / "server", base_url, quick)
+            after = await measure_tree(ROOT / "server", base_url, quick)
     finally:
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)],
-                       capture_output=True)
+        remove_tree(tree)
+    return before, after
+
+
+async def run(quick: bool, commit: str) -> None:
+    before, after = await before_and_now(measure, quick, commit)
     print(f"## 1,000 models, {len(big_yaml().splitlines()):,}-line YAML with 500 references "
           f"({'quick' if quick else 'full'} run; before = {commit})\n")
     table(["what", f"before ({commit})", "now", "target"],
@@ -413,14 +419,7 @@ FORMATS = ("yaml", "json", "toml")
 
 
 async def run_formats(quick: bool, commit: str) -> None:
-    tree = before_tree(commit)
-    try:
-        with emulator_process(rate=1e6) as base_url:
-            install_models(base_url)
-            before = await measure_formats(tree / "server", base_url, quick)
-            after = await measure_formats(ROOT / "server", base_url, quick)
-    finally:
-        remove_tree(tree)
+    before, after = await before_and_now(measure_formats, quick, commit)
     sizes = ", ".join(f"{language} {len(big_document(language)[0].splitlines()):,}" for language in FORMATS)
     print(f"## 1,000 models, the same 500 agents as YAML, JSON and TOML (lines: {sizes}; "
           f"{'quick' if quick else 'full'} run; before = {commit})\n")

@@ -248,32 +248,41 @@ JSON_VALUE = st.sampled_from(
 JSON_KEYS = st.sampled_from(["provider", "model", "name", "num_ctx", "roles", "options", "note"])
 
 
+def _edit_blocks(draw, blocks: list[dict], values, keys, last_action) -> None:
+    """One edit of a list of config blocks: a block added, removed or duplicated, a value set or
+    typed into, or `last_action(block)`."""
+    action = draw(st.sampled_from(["add", "remove", "duplicate", "value", "letter", "last"]))
+    i = draw(st.integers(0, max(0, len(blocks) - 1)))
+    if action == "add" or not blocks:
+        blocks.insert(i, {"provider": draw(values), "model": draw(values)})
+    elif action == "remove":
+        del blocks[i]
+    elif action == "duplicate":
+        blocks.insert(i, copy.deepcopy(blocks[i]))
+    elif action == "value":
+        blocks[i][draw(keys)] = draw(values)
+    elif action == "letter":
+        key = draw(st.sampled_from(sorted(k for k, v in blocks[i].items() if isinstance(v, str)) or ["model"]))
+        if isinstance(blocks[i].get(key), str):
+            blocks[i][key] += draw(st.sampled_from(["x", "1", ":", "/"]))
+    else:
+        last_action(blocks[i])
+
+
 @st.composite
 def valid_json_edits(draw):
     """A Continue/opencode-like JSON document and up to 15 edits that keep it valid (the units
     are reused only from a text without errors), printed as an editor would keep it (indented):
-    a model block added, removed or duplicated, a value changed or typed into, a key added,
-    `provider: ollama` moved into or out of a block."""
+    a model block added, removed or duplicated, a value changed or typed into, a key holding an
+    object added, `provider: ollama` moved into or out of a block."""
     document = json.loads(JSON.split("\n", 1)[1])
     texts = [JSON]
+
+    def nested(block: dict) -> None:
+        block[draw(JSON_KEYS)] = {draw(JSON_KEYS): draw(JSON_VALUE)}
+
     for _ in range(draw(st.integers(1, 15))):
-        models = document["models"]
-        action = draw(st.sampled_from(["add", "remove", "duplicate", "value", "letter", "key"]))
-        i = draw(st.integers(0, max(0, len(models) - 1)))
-        if action == "add" or not models:
-            models.insert(i, {"provider": draw(JSON_VALUE), "model": draw(JSON_VALUE)})
-        elif action == "remove":
-            del models[i]
-        elif action == "duplicate":
-            models.insert(i, copy.deepcopy(models[i]))
-        elif action == "value":
-            models[i][draw(JSON_KEYS)] = draw(JSON_VALUE)
-        elif action == "letter":
-            key = draw(st.sampled_from(sorted(models[i])))
-            if isinstance(models[i][key], str):
-                models[i][key] += draw(st.sampled_from(["x", "1", ":", "/"]))
-        else:
-            models[i][draw(JSON_KEYS)] = {draw(JSON_KEYS): draw(JSON_VALUE)}
+        _edit_blocks(draw, document["models"], JSON_VALUE, JSON_KEYS, nested)
         texts.append("// settings\n" + json.dumps(document, indent=draw(st.sampled_from([2, 4]))))
     return FileKind.JSON, texts
 
@@ -302,25 +311,15 @@ def valid_toml_edits(draw):
     agents = [{"provider": "ollama", "model": "m1"}, {"provider": "openai", "model": "gpt-4o"},
               {"provider": "ollama", "model": "m3", "options": {"num_ctx": 4096}}]
     texts = [_toml_text(agents)]
-    for _ in range(draw(st.integers(1, 15))):
-        action = draw(st.sampled_from(["add", "remove", "duplicate", "value", "letter", "options"]))
-        i = draw(st.integers(0, max(0, len(agents) - 1)))
-        if action == "add" or not agents:
-            agents.insert(i, {"provider": draw(TOML_VALUE), "model": draw(TOML_VALUE)})
-        elif action == "remove":
-            del agents[i]
-        elif action == "duplicate":
-            agents.insert(i, copy.deepcopy(agents[i]))
-        elif action == "value":
-            agents[i][draw(st.sampled_from(["provider", "model", "name", "num_ctx"]))] = draw(TOML_VALUE)
-        elif action == "letter":
-            key = draw(st.sampled_from(sorted(k for k in agents[i] if k != "options")))
-            if isinstance(agents[i][key], str):
-                agents[i][key] += draw(st.sampled_from(["x", "1", ":", "/"]))
-        elif "options" in agents[i]:
-            del agents[i]["options"]
+
+    def options(agent: dict) -> None:
+        if "options" in agent:
+            del agent["options"]
         else:
-            agents[i]["options"] = {draw(st.sampled_from(["num_ctx", "model", "note"])): draw(TOML_VALUE)}
+            agent["options"] = {draw(st.sampled_from(["num_ctx", "model", "note"])): draw(TOML_VALUE)}
+
+    for _ in range(draw(st.integers(1, 15))):
+        _edit_blocks(draw, agents, TOML_VALUE, st.sampled_from(["provider", "model", "name", "num_ctx"]), options)
         texts.append(_toml_text(agents))
     return FileKind.TOML, texts
 
