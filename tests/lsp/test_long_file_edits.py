@@ -10,6 +10,8 @@ import json
 import pytest
 from lsprotocol import types
 
+from tests.lsp.editor import Editor
+
 BLOCKS = 300
 INSTALLED = ("llama3.2:latest", "qwen2.5-coder:7b", "nomic-embed-text:latest")
 
@@ -83,14 +85,10 @@ async def _same_as_a_fresh_open(session, uri: str, language: str, step: int) -> 
 
 def _paste(session, uri: str, new_text: str) -> None:
     """Change the document to `new_text` with one edit of the span that differs, as a paste."""
-    old = session.editor.text(uri)
-    start = 0
-    while start < min(len(old), len(new_text)) and old[start] == new_text[start]:
-        start += 1
-    suffix = 0
-    while suffix < min(len(old), len(new_text)) - start and old[-1 - suffix] == new_text[-1 - suffix]:
-        suffix += 1
-    session.editor.edit(uri, _range(old, start, len(old) - suffix), new_text[start : len(new_text) - suffix])
+    document = session.editor.documents[uri]
+    whole = types.TextEdit(range=_range(document.source, 0, len(document.source)), new_text=new_text)
+    minimal = Editor._minimal(document, whole)
+    session.editor.edit(uri, minimal.range, minimal.new_text)
 
 
 @pytest.mark.parametrize("language", list(FORMATS))
