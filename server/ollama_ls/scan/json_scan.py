@@ -5,10 +5,9 @@ from __future__ import annotations
 from tree_sitter import Node as TSNode
 
 from . import memo as _memo
-from .incremental import current_for
 from .languages import FileKind
 from .nodes import Key, Mapping, Node, Opaque, Scalar, Sequence, empty_at
-from .parsing import parse, parse_tolerantly
+from .parsing import parse_tolerantly
 from .positions import decode
 
 # Units of the memo (memo.py) for an open document; strings and literals are cheaper to convert
@@ -17,11 +16,6 @@ _UNIT_TYPES = frozenset(("object", "array"))
 
 
 def parse_json(data: bytes) -> list[Node]:
-    state = current_for(data)
-    if state is not None:
-        tree = parse(data, FileKind.JSON)
-        if not tree.root_node.has_error:  # an open document: reuse what did not change (memo.py)
-            return state.memo.convert(tree, data, convert, state.edit)
     return parse_tolerantly(data, FileKind.JSON, convert)
 
 

@@ -69,12 +69,21 @@ def error_count(node: tree_sitter.Node) -> int:
 Convert = Callable[[tree_sitter.Node, bytes], list[Node]]
 
 
+def convert_whole(tree: tree_sitter.Tree, data: bytes, convert: Convert) -> list[Node]:
+    """`convert` a tree without errors of `data`; for an open document's text, through its memo
+    (memo.py), which reuses what did not change since its last text."""
+    state = current_for(data)
+    if state is not None:
+        return state.memo.convert(tree, data, convert, state.edit)
+    return convert(tree.root_node, data)
+
+
 def parse_tolerantly(data: bytes, kind: FileKind, convert: Convert) -> list[Node]:
     """Parse, and when the text is broken also parse a repaired copy and keep the
     tree with fewer errors. Offsets in the result always refer to `data`."""
     tree = parse(data, kind)
     if not tree.root_node.has_error:
-        return convert(tree.root_node, data)
+        return convert_whole(tree, data, convert)
     fixed = repair(data, kind)
     if not fixed.inserts:
         return convert(tree.root_node, data)

@@ -5,21 +5,15 @@ from __future__ import annotations
 from tree_sitter import Node as TSNode
 
 from . import memo as _memo
-from .incremental import current_for
 from .languages import FileKind
 from .nodes import Mapping, Node, Opaque, Scalar, Sequence, empty_at
-from .parsing import parse, parse_tolerantly
+from .parsing import parse_tolerantly
 from .positions import decode
 
 _KEYS = ("bare_key", "quoted_key", "dotted_key")
 
 
 def parse_toml(data: bytes) -> list[Node]:
-    state = current_for(data)
-    if state is not None:
-        tree = parse(data, FileKind.TOML)
-        if not tree.root_node.has_error:  # an open document: reuse what did not change (memo.py)
-            return state.memo.convert(tree, data, convert, state.edit)
     return parse_tolerantly(data, FileKind.TOML, convert)
 
 

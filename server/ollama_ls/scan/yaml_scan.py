@@ -7,10 +7,9 @@ import re
 from tree_sitter import Node as TSNode
 
 from . import memo as _memo
-from .incremental import current_for
 from .languages import FileKind
 from .nodes import Key, Mapping, Node, Opaque, Scalar, Sequence, empty_at
-from .parsing import parse, parse_tolerantly, remap
+from .parsing import convert_whole, parse, parse_tolerantly, remap
 from .positions import decode
 
 _CONTENT = frozenset({
@@ -26,10 +25,7 @@ def parse_yaml(data: bytes) -> list[Node]:
     so that one bad line does not hide the rest of the file."""
     tree = parse(data, FileKind.YAML)
     if not tree.root_node.has_error:
-        state = current_for(data)
-        if state is not None:  # an open document: reuse what did not change (memo.py)
-            return state.memo.convert(tree, data, convert, state.edit)
-        return convert(tree.root_node, data)
+        return convert_whole(tree, data, convert)
     merged = Mapping()
     roots: list[Node] = [merged]
     for start, end in _chunks(data):
